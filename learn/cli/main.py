@@ -1,0 +1,187 @@
+"""The ``learn`` command line: thin commands over library functions.
+
+Capability packages contribute sub-commands (``learn etl``, ``learn index``, ``learn embeddings``)
+through ``SUBCOMMANDS`` below; each is a Typer app defined in that package's ``cli`` module.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(
+    name="learn",
+    help="Learn: learning-resource discovery platform (catalog, ETL, search, API).",
+    no_args_is_help=True,
+    add_completion=False,
+)
+taxonomy_app = typer.Typer(help="Reference data: topics, departments, schools, offerors, platforms.")
+app.add_typer(taxonomy_app, name="taxonomy")
+
+# (module, command name): each module exposes a Typer app named ``app``.
+SUBCOMMANDS: list[tuple[str, str]] = [
+    ("learn.etl.cli", "etl"),
+    ("learn.search.cli", "index"),
+    ("learn.vectors.cli", "embeddings"),
+]
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "learn.config.settings")
+    import django
+
+    django.setup()
+
+
+def _register_subcommands() -> None:
+    for module_name, command in SUBCOMMANDS:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name and module_name.startswith(exc.name):
+                continue  # capability not installed yet
+            raise
+        app.add_typer(module.app, name=command)
+
+
+@app.command()
+def migrate() -> None:
+    """Create or upgrade the database schema."""
+    setup_django()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=1)
+
+
+@taxonomy_app.command("load")
+def taxonomy_load(
+    path: Annotated[
+        str | None,
+        typer.Argument(help="Folder or http(s) base URL holding topics.yaml, departments.json, ..."),
+    ] = None,
+) -> None:
+    """Load topics (with mappings), schools, departments, offerors and platforms. Idempotent."""
+    setup_django()
+    from learn.catalog.taxonomy import TaxonomyError, default_taxonomy_source, load_taxonomy
+
+    source = path or default_taxonomy_source()
+    if source is None:
+        typer.echo(
+            "No taxonomy found: pass a folder or URL, or put the shared folder beside the "
+            "checkout (../shared/data/taxonomy).",
+            err=True,
+        )
+        raise typer.Exit(2)
+    try:
+        report = load_taxonomy(source)
+    except TaxonomyError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    for line in report.lines():
+        typer.echo(line)
+
+
+@app.command()
+def serve(
+    port: Annotated[int | None, typer.Option(help="Port (default LEARN_PORT or 8063)")] = None,
+    host: Annotated[str, typer.Option(help="Interface to bind")] = "127.0.0.1",
+    workers: Annotated[int, typer.Option(help="Granian worker processes")] = 1,
+) -> None:
+    """Serve the API with Granian (WSGI)."""
+    from learn.config.env import get_env
+
+    bind_port = port or get_env().learn_port
+    typer.echo(f"Serving the API on http://{host}:{bind_port}/api/v1/")
+    cmd = [
+        sys.executable, "-m", "granian", "--interface", "wsgi", "--host", host,
+        "--port", str(bind_port), "--workers", str(workers), "--blocking-threads", "4",
+        "learn.config.wsgi:application",
+    ]
+    raise typer.Exit(subprocess.call(cmd))
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def worker(
+    ctx: typer.Context,
+    queues: Annotated[
+        str, typer.Option("-Q", "--queues", help="Comma-separated queues")
+    ] = "default,edx_content,embeddings",
+    concurrency: Annotated[int, typer.Option("-c", "--concurrency")] = 2,
+) -> None:
+    """Run a Celery worker on the given queues (needs REDIS_URL or CELERY_BROKER_URL)."""
+    setup_django()
+    from learn.config.celery import app as celery_app
+
+    argv = ["worker", "-Q", queues, "-c", str(concurrency), "--loglevel", "INFO", *ctx.args]
+    celery_app.worker_main(argv)
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def beat(
+    ctx: typer.Context,
+    show: Annotated[bool, typer.Option("--show", help="Print the schedules and exit")] = False,
+) -> None:
+    """Run the RedBeat scheduler (needs REDIS_URL); --show lists the schedules."""
+    setup_django()
+    from learn.config.celery import app as celery_app
+
+    load_schedules()
+    if show or not celery_app.conf.beat_schedule:
+        for name, entry in sorted(celery_app.conf.beat_schedule.items()):
+            typer.echo(f"{name}: {entry['task']} every {entry['schedule']} "
+                       f"queue={entry.get('options', {}).get('queue', 'default')}")
+        if show:
+            return
+    celery_app.start(["beat", "--loglevel", "INFO", *ctx.args])
+
+
+def load_schedules() -> None:
+    """Import every capability's ``schedules`` module so it registers its periodic tasks."""
+    for package in ("learn.etl", "learn.search", "learn.vectors"):
+        try:
+            importlib.import_module(f"{package}.schedules")
+        except ModuleNotFoundError as exc:
+            if exc.name and (package + ".schedules").startswith(exc.name):
+                continue
+            raise
+
+
+@app.command()
+def demo(
+    port: Annotated[int | None, typer.Option(help="Port (default LEARN_PORT or 8063)")] = None,
+    no_serve: Annotated[bool, typer.Option("--no-serve", help="Prepare only, do not serve")] = False,
+) -> None:
+    """Everything the main job needs: migrate, load the taxonomy and a catalog, then serve."""
+    setup_django()
+    from learn.catalog.demo import prepare_demo
+
+    prepare_demo(echo=typer.echo)
+    if not no_serve:
+        serve(port=port, host="127.0.0.1", workers=1)
+
+
+@app.command()
+def check_config() -> None:
+    """Print the effective configuration (secrets hidden)."""
+    from learn.config.env import get_env
+
+    env = get_env()
+    for key, value in sorted(env.model_dump().items()):
+        shown = "***" if value and any(s in key for s in ("secret", "key", "dsn", "token")) else value
+        typer.echo(f"{key}={shown}")
+    typer.echo(f"var_dir={Path(env.var_dir)}")
+
+
+def main() -> None:
+    _register_subcommands()
+    app()
+
+
+if __name__ == "__main__":
+    main()

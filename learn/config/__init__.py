@@ -1,0 +1,1 @@
+"""Project configuration: typed environment, Django settings, URLs, WSGI, Celery."""
