@@ -159,7 +159,7 @@ def demo(
 ) -> None:
     """Everything the main job needs: migrate, load the taxonomy and a catalog, then serve."""
     setup_django()
-    from learn.catalog.demo import prepare_demo
+    from learn.cli.demo import prepare_demo
 
     prepare_demo(echo=typer.echo)
     if not no_serve:

@@ -1,0 +1,3 @@
+from learn.cli.main import main
+
+main()

@@ -1,0 +1,70 @@
+"""``learn demo``: bring a fresh machine to a served, loaded catalog on the embedded defaults.
+
+Steps: migrate → taxonomy → catalog (the real OCW corpus from ../shared when present, otherwise the
+project's generated demo catalog) → search index → embeddings. Each step reports what it did.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from pathlib import Path
+
+from learn.config.env import get_env
+
+Echo = Callable[[str], None]
+
+
+def _optional(module: str) -> object | None:
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name and module.startswith(exc.name):
+            return None
+        raise
+
+
+def prepare_demo(echo: Echo = print) -> None:
+    from django.core.management import call_command
+
+    echo("1/5 migrating the database")
+    call_command("migrate", interactive=False, verbosity=0)
+
+    from learn.catalog.taxonomy import TaxonomyError, default_taxonomy_source, load_taxonomy
+
+    source = default_taxonomy_source()
+    echo(f"2/5 loading the taxonomy from {source or 'nowhere (no shared folder)'}")
+    if source is not None:
+        try:
+            for line in load_taxonomy(source).lines():
+                echo(f"    {line}")
+        except TaxonomyError as exc:
+            echo(f"    taxonomy not loaded: {exc}")
+
+    shared = get_env().shared_path()
+    ocw_site = shared / "data" / "ocw_site" if shared else None
+    pipeline = _optional("learn.etl.pipeline")
+    if pipeline is None:
+        echo("3/5 no ETL package installed: the catalog stays as it is")
+    elif ocw_site is not None and Path(ocw_site).is_dir():
+        echo(f"3/5 loading the OCW corpus from {ocw_site}")
+        run = pipeline.run_source("ocw", source=str(ocw_site))  # type: ignore[attr-defined]
+        echo(f"    {run}")
+    else:
+        echo("3/5 no OCW corpus beside the checkout: loading the generated demo catalog")
+        run = pipeline.run_source("demo")  # type: ignore[attr-defined]
+        echo(f"    {run}")
+
+    indexing = _optional("learn.search.indexing")
+    if indexing is None:
+        echo("4/5 no search package installed: skipping the index")
+    else:
+        echo("4/5 building the search index")
+        echo(f"    {indexing.rebuild_index()}")  # type: ignore[attr-defined]
+
+    embeddings = _optional("learn.vectors.pipeline")
+    if embeddings is None:
+        echo("5/5 no vectors package installed: skipping embeddings")
+    else:
+        echo("5/5 embedding resources for semantic search")
+        echo(f"    {embeddings.generate_embeddings(all_resources=True)}")  # type: ignore[attr-defined]

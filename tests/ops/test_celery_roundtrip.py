@@ -1,0 +1,58 @@
+"""A real task round trip through Redis and a real Celery worker process."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from learn.config.env import get_env
+
+pytestmark = pytest.mark.redis
+
+REDIS_URL = get_env().redis_url
+
+
+@pytest.fixture(scope="module")
+def worker() -> Iterator[subprocess.Popen[bytes]]:
+    if not REDIS_URL:
+        pytest.skip("REDIS_URL is not set: the broker round trip needs a real Redis")
+    env = {**os.environ, "REDIS_URL": REDIS_URL, "CELERY_TASK_ALWAYS_EAGER": "false"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "learn.config.celery", "worker",
+         "-Q", "default,edx_content,embeddings", "-c", "1", "--pool", "solo",
+         "--loglevel", "WARNING", "-n", f"ci-{os.getpid()}@%h"],
+        env=env,
+    )
+    yield proc
+    proc.terminate()
+    proc.wait(timeout=30)
+
+
+def test_ping_task_round_trip_through_redis(worker: subprocess.Popen[bytes]) -> None:
+    from learn.config.celery import app
+    from learn.ops.tasks import ping
+
+    assert not app.conf.task_always_eager
+    result = ping.apply_async(args=["hello"], queue="default")
+    assert result.get(timeout=60) == "hello"
+    # The same worker serves the other queues.
+    assert ping.apply_async(args=["emb"], queue="embeddings").get(timeout=30) == "emb"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_full_health_sees_the_worker(worker: subprocess.Popen[bytes], client) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + 30
+    body: dict = {}
+    while time.monotonic() < deadline:
+        response = client.get("/health/full/")
+        body = response.json()
+        if response.status_code == 200:
+            break
+        time.sleep(1)
+    assert body["checks"]["celery"]["status"] == "ok", body
+    assert body["checks"]["redis"]["status"] == "ok"

@@ -1,0 +1,67 @@
+"""The README's main job on the embedded defaults: SQLite, no Redis, in-process tasks.
+
+Runs ``learn demo`` in a fresh LEARN_VAR_DIR with every service variable removed, then serves the
+API under Granian and reads it over HTTP, as a user on a fresh machine would.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+pytestmark = pytest.mark.slow
+
+SERVICE_VARS = ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "OPENSEARCH_URL", "QDRANT_URL")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _learn() -> list[str]:
+    return [sys.executable, "-m", "learn.cli.main"]
+
+
+def test_demo_serves_a_loaded_catalog_on_embedded_defaults(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in SERVICE_VARS}
+    env["LEARN_VAR_DIR"] = str(tmp_path / "var")
+    prepared = subprocess.run(
+        [*_learn(), "demo", "--no-serve"], env=env, capture_output=True, text=True, timeout=900
+    )
+    assert prepared.returncode == 0, prepared.stdout + prepared.stderr
+    assert (tmp_path / "var" / "learn.sqlite3").exists()
+
+    port = _free_port()
+    server = subprocess.Popen([*_learn(), "serve", "--port", str(port)], env=env)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                health = httpx.get(f"{base}/health/startup/", timeout=5)
+                break
+            except httpx.TransportError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.3)
+        assert health.status_code == 200, health.text
+        assert health.json()["checks"]["redis"] == {"status": "not configured"}
+        listing = httpx.get(f"{base}/api/v1/learning_resources/?limit=5", timeout=30)
+        assert listing.status_code == 200
+        body = listing.json()
+        assert body["count"] > 0
+        assert len(body["results"]) == 5
+        schema = httpx.get(f"{base}/api/v1/schema/", timeout=30)
+        assert schema.status_code == 200
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
