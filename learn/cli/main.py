@@ -21,7 +21,9 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-taxonomy_app = typer.Typer(help="Reference data: topics, departments, schools, offerors, platforms.")
+taxonomy_app = typer.Typer(
+    help="Reference data: topics, departments, schools, offerors, platforms."
+)
 app.add_typer(taxonomy_app, name="taxonomy")
 
 # (module, command name): each module exposes a Typer app named ``app``.
@@ -63,7 +65,9 @@ def migrate() -> None:
 def taxonomy_load(
     path: Annotated[
         str | None,
-        typer.Argument(help="Folder or http(s) base URL holding topics.yaml, departments.json, ..."),
+        typer.Argument(
+            help="Folder or http(s) base URL holding topics.yaml, departments.json, ..."
+        ),
     ] = None,
 ) -> None:
     """Load topics (with mappings), schools, departments, offerors and platforms. Idempotent."""
@@ -99,8 +103,19 @@ def serve(
     bind_port = port or get_env().learn_port
     typer.echo(f"Serving the API on http://{host}:{bind_port}/api/v1/")
     cmd = [
-        sys.executable, "-m", "granian", "--interface", "wsgi", "--host", host,
-        "--port", str(bind_port), "--workers", str(workers), "--blocking-threads", "4",
+        sys.executable,
+        "-m",
+        "granian",
+        "--interface",
+        "wsgi",
+        "--host",
+        host,
+        "--port",
+        str(bind_port),
+        "--workers",
+        str(workers),
+        "--blocking-threads",
+        "4",
         "learn.config.wsgi:application",
     ]
     raise typer.Exit(subprocess.call(cmd))
@@ -133,9 +148,13 @@ def beat(
 
     load_schedules()
     if show or not celery_app.conf.beat_schedule:
+        if not celery_app.conf.beat_schedule:
+            typer.echo("(no schedules registered)")
         for name, entry in sorted(celery_app.conf.beat_schedule.items()):
-            typer.echo(f"{name}: {entry['task']} every {entry['schedule']} "
-                       f"queue={entry.get('options', {}).get('queue', 'default')}")
+            typer.echo(
+                f"{name}: {entry['task']} every {entry['schedule']} "
+                f"queue={entry.get('options', {}).get('queue', 'default')}"
+            )
         if show:
             return
     celery_app.start(["beat", "--loglevel", "INFO", *ctx.args])
@@ -155,7 +174,9 @@ def load_schedules() -> None:
 @app.command()
 def demo(
     port: Annotated[int | None, typer.Option(help="Port (default LEARN_PORT or 8063)")] = None,
-    no_serve: Annotated[bool, typer.Option("--no-serve", help="Prepare only, do not serve")] = False,
+    no_serve: Annotated[
+        bool, typer.Option("--no-serve", help="Prepare only, do not serve")
+    ] = False,
 ) -> None:
     """Everything the main job needs: migrate, load the taxonomy and a catalog, then serve."""
     setup_django()
@@ -173,7 +194,9 @@ def check_config() -> None:
 
     env = get_env()
     for key, value in sorted(env.model_dump().items()):
-        shown = "***" if value and any(s in key for s in ("secret", "key", "dsn", "token")) else value
+        shown = (
+            "***" if value and any(s in key for s in ("secret", "key", "dsn", "token")) else value
+        )
         typer.echo(f"{key}={shown}")
     typer.echo(f"var_dir={Path(env.var_dir)}")
 
