@@ -2,16 +2,33 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from rest_framework.pagination import LimitOffsetPagination
 
 
-class DefaultPagination(LimitOffsetPagination):
+class CappedLimitOffsetPagination(LimitOffsetPagination):
+    """A ``limit`` above ``max_limit`` is served as ``max_limit`` (never an error); the schema
+    says so."""
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.limit_query_param:
+                parameter["description"] = (
+                    f"Number of results to return per page (default {self.default_limit}; "
+                    f"values above {self.max_limit} are capped to {self.max_limit})."
+                )
+        return parameters
+
+
+class DefaultPagination(CappedLimitOffsetPagination):
     default_limit = 10
     max_limit = settings.API_MAX_PAGE_SIZE
 
 
-class LargePagination(LimitOffsetPagination):
+class LargePagination(CappedLimitOffsetPagination):
     """Lookup lists and the summary list page by up to 1000."""
 
     default_limit = 1000

@@ -1,7 +1,73 @@
-from django.urls import path
+"""Routes of the v1 catalog API (plus our own OpenAPI schema)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import URLPattern, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
+from rest_framework.viewsets import ViewSetMixin
+
+from learn.api import views
+
+router = SimpleRouter()
+router.register("learning_resources", views.LearningResourceViewSet, basename="learning_resources")
+router.register("courses", views.CourseViewSet, basename="courses")
+router.register("programs", views.ProgramViewSet, basename="programs")
+router.register("learningpaths", views.LearningPathViewSet, basename="learningpaths")
+router.register("podcasts", views.PodcastViewSet, basename="podcasts")
+router.register("podcast_episodes", views.PodcastEpisodeViewSet, basename="podcast_episodes")
+router.register("videos", views.VideoViewSet, basename="videos")
+router.register("video_playlists", views.VideoPlaylistViewSet, basename="video_playlists")
+router.register("featured", views.FeaturedViewSet, basename="featured")
+router.register(
+    "learning_resource_display_info",
+    views.LearningResourceDisplayInfoViewSet,
+    basename="learning_resource_display_info",
+)
+router.register("contentfiles", views.ContentFileViewSet, basename="contentfiles")
+router.register("topics", views.TopicViewSet, basename="topics")
+router.register("departments", views.DepartmentViewSet, basename="departments")
+router.register("schools", views.SchoolViewSet, basename="schools")
+router.register("offerors", views.OfferorViewSet, basename="offerors")
+router.register("platforms", views.PlatformViewSet, basename="platforms")
+router.register("course_features", views.CourseFeatureViewSet, basename="course_features")
+
+LIST: dict[str, Any] = {"get": "list"}
+DETAIL: dict[str, Any] = {"get": "retrieve"}
+
+
+def nested(prefix: str, suffix: str, viewset: type[ViewSetMixin], name: str) -> list[URLPattern]:
+    """List and detail routes of ``{prefix}/{learning_resource_id}/{suffix}/``."""
+    base = f"{prefix}/<str:learning_resource_id>/{suffix}/"
+    return [
+        path(base, viewset.as_view(LIST), name=f"{name}-list"),
+        path(f"{base}<str:pk>/", viewset.as_view(DETAIL), name=f"{name}-detail"),
+    ]
+
+
+nested_routes = [
+    *nested("learning_resources", "items", views.ResourceItemsViewSet, "learning_resource_items"),
+    *nested("podcasts", "items", views.PodcastItemsViewSet, "podcast_items"),
+    *nested("video_playlists", "items", views.VideoPlaylistItemsViewSet, "video_playlist_items"),
+    *nested("learningpaths", "items", views.LearningPathItemsViewSet, "learningpath_items"),
+    *nested(
+        "learning_resources",
+        "contentfiles",
+        views.ResourceContentFileViewSet,
+        "learning_resource_contentfiles",
+    ),
+    *nested("courses", "contentfiles", views.CourseContentFileViewSet, "course_contentfiles"),
+]
 
 urlpatterns = [
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/v1/schema/swagger-ui/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path(
+        "api/v1/schema/swagger-ui/",
+        SpectacularSwaggerView.as_view(url_name="schema"),
+        name="swagger-ui",
+    ),
+    path("api/v1/", include(nested_routes)),
+    path("api/v1/", include(router.urls)),
 ]

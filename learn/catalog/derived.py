@@ -21,14 +21,21 @@ def _enrollable_now(run: LearningResourceRun, now: datetime) -> bool:
     return (opens is None or opens <= now) and (closes is None or closes > now)
 
 
-def pick_best_run(runs: list[LearningResourceRun], now: datetime | None = None) -> LearningResourceRun | None:
-    """MIT Learn's rule: enrollable now (earliest start), else next upcoming, else latest start, else first."""
+def pick_best_run(
+    runs: list[LearningResourceRun], now: datetime | None = None
+) -> LearningResourceRun | None:
+    """MIT Learn's rule for the run to show.
+
+    Enrollable now (earliest start), else the next upcoming, else the latest start, else the first.
+    """
     now = now or timezone.now()
     public = [r for r in runs if r.published and not r.is_variant]
     if not public:
         return None
     far_past = datetime.min.replace(tzinfo=now.tzinfo)
-    enrollable = [r for r in public if _enrollable_now(r, now) and (r.start_date or r.enrollment_start)]
+    enrollable = [
+        r for r in public if _enrollable_now(r, now) and (r.start_date or r.enrollment_start)
+    ]
     if enrollable:
         return min(enrollable, key=lambda r: (r.start_date or far_past, r.pk or 0))
     upcoming = [r for r in public if r.start_date and r.start_date > now]
@@ -40,7 +47,9 @@ def pick_best_run(runs: list[LearningResourceRun], now: datetime | None = None) 
     return public[0]
 
 
-def next_start_date(runs: list[LearningResourceRun], now: datetime | None = None) -> datetime | None:
+def next_start_date(
+    runs: list[LearningResourceRun], now: datetime | None = None
+) -> datetime | None:
     now = now or timezone.now()
     upcoming = [
         r for r in runs if r.published and not r.is_variant and r.start_date and r.start_date > now
@@ -69,7 +78,10 @@ def refresh_derived_values(resource: LearningResource, save: bool = True) -> lis
 
     Returns the names of the fields that changed (saved when ``save`` is true).
     """
-    runs = list(resource.runs.all().prefetch_related("resource_prices"))
+    if "runs" in getattr(resource, "_prefetched_objects_cache", {}):
+        runs = list(resource.runs.all())  # the caller prefetched runs (and their prices)
+    else:
+        runs = list(resource.runs.all().prefetch_related("resource_prices"))
     changed: list[str] = []
 
     def assign(field: str, value: object) -> None:
@@ -86,8 +98,9 @@ def refresh_derived_values(resource: LearningResource, save: bool = True) -> lis
             if value not in (None, ""):
                 assign(field, value)
         if resource.certification and best.prices:
-            prices = sorted({str(Decimal(str(p)).quantize(Decimal("0.01"))) for p in best.prices},
-                            key=Decimal)
+            prices = sorted(
+                {str(Decimal(str(p)).quantize(Decimal("0.01"))) for p in best.prices}, key=Decimal
+            )
             assign("prices", prices)
     free = compute_free(resource.resource_type, resource.professional, resource.prices)
     if resource.resource_type in (ResourceType.course, ResourceType.program) and not free:

@@ -165,9 +165,7 @@ class Price(TimestampedModel):
     currency = models.CharField(max_length=3, default="USD")
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["amount", "currency"], name="unique_price")
-        ]
+        constraints = [models.UniqueConstraint(fields=["amount", "currency"], name="unique_price")]
         ordering = ["amount"]
 
     def __str__(self) -> str:
@@ -352,11 +350,12 @@ class RunInstructor(models.Model):
             models.UniqueConstraint(fields=["run", "instructor"], name="unique_run_instructor")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.run_id} ← instructor {self.instructor_id} #{self.position}"
+
 
 class LearningResourceRelationship(TimestampedModel):
-    parent = models.ForeignKey(
-        LearningResource, on_delete=models.CASCADE, related_name="children"
-    )
+    parent = models.ForeignKey(LearningResource, on_delete=models.CASCADE, related_name="children")
     child = models.ForeignKey(LearningResource, on_delete=models.CASCADE, related_name="parents")
     position = models.PositiveIntegerField(default=0)
     relation_type = models.CharField(max_length=32, choices=RelationType.choices)
@@ -368,6 +367,9 @@ class LearningResourceRelationship(TimestampedModel):
                 fields=["parent", "child", "relation_type"], name="unique_relationship"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.parent_id} → {self.child_id} ({self.relation_type} #{self.position})"
 
 
 # ---------------------------------------------------------------- detail types (1:1)
@@ -391,12 +393,18 @@ class Program(models.Model):
         LearningResource, on_delete=models.CASCADE, related_name="program", primary_key=True
     )
 
+    def __str__(self) -> str:
+        return f"program {self.learning_resource_id}"
+
 
 class LearningPath(models.Model):
     learning_resource = models.OneToOneField(
         LearningResource, on_delete=models.CASCADE, related_name="learning_path", primary_key=True
     )
     author = models.CharField(max_length=256, blank=True, default="")
+
+    def __str__(self) -> str:
+        return f"learning path {self.learning_resource_id}"
 
 
 class Podcast(models.Model):
@@ -406,6 +414,9 @@ class Podcast(models.Model):
     apple_podcasts_url = models.URLField(null=True, blank=True, max_length=2048)
     google_podcasts_url = models.URLField(null=True, blank=True, max_length=2048)
     rss_url = models.URLField(null=True, blank=True, max_length=2048)
+
+    def __str__(self) -> str:
+        return f"podcast {self.learning_resource_id}"
 
 
 class PodcastEpisode(models.Model):
@@ -420,6 +431,9 @@ class PodcastEpisode(models.Model):
     episode_link = models.URLField(null=True, blank=True, max_length=2048)
     duration = models.CharField(max_length=10, null=True, blank=True)
     rss = models.TextField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"podcast episode {self.learning_resource_id}"
 
 
 class VideoChannel(TimestampedModel):
@@ -443,6 +457,9 @@ class Video(models.Model):
     caption_urls = models.JSONField(default=list, blank=True)
     cover_image_url = models.URLField(null=True, blank=True, max_length=2048)
 
+    def __str__(self) -> str:
+        return f"video {self.learning_resource_id}"
+
 
 class VideoPlaylist(models.Model):
     learning_resource = models.OneToOneField(
@@ -456,6 +473,9 @@ class VideoPlaylist(models.Model):
         on_delete=models.SET_NULL,
         related_name="child_playlists",
     )
+
+    def __str__(self) -> str:
+        return f"video playlist {self.learning_resource_id}"
 
 
 # ---------------------------------------------------------------- content files
@@ -523,7 +543,7 @@ class ContentFile(TimestampedModel):
 
     @property
     def owner_resource_id(self) -> int | None:
-        if self.run_id is not None:
+        if self.run is not None:
             return self.run.learning_resource_id
         return self.learning_resource_id or self.direct_learning_resource_id
 

@@ -30,7 +30,9 @@ app.add_typer(taxonomy_app, name="taxonomy")
 SUBCOMMANDS: list[tuple[str, str]] = [
     ("learn.etl.cli", "etl"),
     ("learn.search.cli", "index"),
+    ("learn.search.eval_cli", "eval"),
     ("learn.vectors.cli", "embeddings"),
+    ("learn.news_events.cli", "news"),
 ]
 
 
@@ -162,7 +164,7 @@ def beat(
 
 def load_schedules() -> None:
     """Import every capability's ``schedules`` module so it registers its periodic tasks."""
-    for package in ("learn.etl", "learn.search", "learn.vectors"):
+    for package in ("learn.etl", "learn.search", "learn.vectors", "learn.news_events"):
         try:
             importlib.import_module(f"{package}.schedules")
         except ModuleNotFoundError as exc:

@@ -42,7 +42,9 @@ app.conf.update(
 )
 # Schedules are contributed by capability packages (etl, vectors, ...) through ``BEAT_SCHEDULES``.
 app.conf.beat_schedule = {}
-app.autodiscover_tasks(["learn.ops", "learn.catalog"])
+app.autodiscover_tasks(
+    ["learn.ops", "learn.catalog", "learn.search", "learn.etl", "learn.etl.content"]
+)
 
 
 def register_schedule(name: str, entry: dict[str, Any]) -> None:

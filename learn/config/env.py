@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -32,7 +33,72 @@ class LearnEnv(BaseSettings):
         default=None, description="Path of the shared reference material (taxonomy, corpus)"
     )
     sentry_dsn: str | None = None
+    # Semantic layer (learn.vectors): local ONNX MiniLM unless EMBEDDING_MODEL names a LiteLLM model.
+    embedding_model: str = "local/all-minilm-l6-v2-int8"
+    embedding_api_base: str | None = None
+    openai_api_key: str | None = None
+    qdrant_url: str | None = None
+    qdrant_api_key: str | None = None
+    qdrant_collection_prefix: str = "learn"
+    content_file_embedding_chunk_size: int = 512
+    content_file_embedding_chunk_overlap: int = 32
+    vector_content_files_anonymous: bool = True
+    opensearch_url: str | None = None
+    opensearch_index: str = "learn"
     log_level: str = "INFO"
+
+    # ETL sources (learn/etl/sources/<name>.py); a source with no URL configured is skipped.
+    etl_request_timeout: float = 30.0
+    mitx_online_base_url: str = "https://mitxonline.mit.edu"
+    mitx_online_courses_api_url: str | None = None
+    mitx_online_programs_api_url: str | None = None
+    mitx_online_etl_api_key: str | None = None
+    xpro_base_url: str = "https://xpro.mit.edu"
+    xpro_courses_api_url: str | None = None
+    xpro_catalog_api_url: str | None = None
+    oll_data_url: str | None = None
+    mitpe_base_api_url: str | None = None
+    podcast_config_url: str | None = None
+    youtube_developer_key: str | None = None
+    youtube_config_url: str | None = None
+    youtube_api_url: str = "https://www.googleapis.com/youtube/v3"
+    edx_api_url: str | None = None
+    edx_programs_api_url: str | None = None
+    edx_api_access_token_url: str | None = None
+    edx_api_client_id: str | None = None
+    edx_api_client_secret: str | None = None
+    edx_base_url: str = "https://www.edx.org/"
+    edx_alt_url: str = "https://www.edx.org/course/"
+    micromasters_catalog_api_url: str | None = None
+    see_api_url: str | None = None
+    see_api_access_token_url: str | None = None
+    see_api_client_id: str | None = None
+    see_api_client_secret: str | None = None
+    prolearn_graphql_url: str | None = None
+    ovs_api_base_url: str | None = None
+    ovs_allowed_media_hosts: str = ""
+    news_events_medium_url: str | None = None
+    news_events_ol_events_url: str | None = None
+    news_events_sloan_news_url: str | None = None
+    # ETL core (learn/etl): prune guard, batching, the per-source lock, OCW input.
+    etl_safety_ratio: float = Field(
+        default=0.5, description="A full load shrinking below this share of published rows is suspicious"
+    )
+    etl_batch_size: int = 500
+    etl_lock_timeout: int = 6 * 3600
+    ocw_data_source: str | None = Field(
+        default=None, description="OCW courses/<slug>/data.json tree: folder, http(s):// or s3:// URL"
+    )
+    ocw_base_url: str = "https://ocw.mit.edu/"
+    aws_s3_endpoint_url: str | None = None
+    # Content files (learn/etl/content): a Tika server when TIKA_URL is set, else in-process Tika.
+    tika_url: str | None = Field(default=None, description="Tika server base URL (PUT /tika)")
+    tika_access_token: str | None = None  # sent as X-Access-Token
+    tika_timeout: float = 60.0
+    tika_ocr_strategy: Literal["no_ocr", "auto", "ocr_only", "ocr_and_text_extraction"] = "no_ocr"
+    content_max_file_bytes: int = 50 * 1024 * 1024
+    content_max_archive_bytes: int = 2 * 1024 * 1024 * 1024  # uncompressed total of one archive
+    content_max_archive_members: int = 100_000
 
     @property
     def var_dir(self) -> Path:

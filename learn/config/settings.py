@@ -27,8 +27,12 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "learn.catalog",
+    "learn.etl",
+    "learn.news_events",
+    "learn.search",
     "learn.api",
     "learn.ops",
+    "learn.vectors",
 ]
 
 MIDDLEWARE = [
@@ -109,6 +113,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Name enum components as MIT Learn's contract does.
+    "ENUM_NAME_OVERRIDES": {
+        "ContentFileContentTypeEnum": "learn.catalog.constants.ContentType",
+    },
 }
 
 # Celery: a broker turns on real workers; without one, tasks run in-process.

@@ -4,5 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("learn.ops.urls")),
+    path("", include("learn.search.urls")),
+    path("", include("learn.vectors.urls")),
     path("", include("learn.api.urls")),
 ]

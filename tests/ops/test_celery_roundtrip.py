@@ -23,9 +23,24 @@ def worker() -> Iterator[subprocess.Popen[bytes]]:
         pytest.skip("REDIS_URL is not set: the broker round trip needs a real Redis")
     env = {**os.environ, "REDIS_URL": REDIS_URL, "CELERY_TASK_ALWAYS_EAGER": "false"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "learn.config.celery", "worker",
-         "-Q", "default,edx_content,embeddings", "-c", "1", "--pool", "solo",
-         "--loglevel", "WARNING", "-n", f"ci-{os.getpid()}@%h"],
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "learn.config.celery",
+            "worker",
+            "-Q",
+            "default,edx_content,embeddings",
+            "-c",
+            "1",
+            "--pool",
+            "solo",
+            "--loglevel",
+            "WARNING",
+            "-n",
+            f"ci-{os.getpid()}@%h",
+        ],
         env=env,
     )
     yield proc

@@ -1,0 +1,40 @@
+// The typed API client (types generated from our OpenAPI schema by `npm run generate:api`).
+import createClient from "openapi-fetch";
+import type { components, paths } from "./schema";
+
+export type Schemas = components["schemas"];
+export type Resource = Schemas["LearningResource"];
+/**
+ * `/api/v1/learning_resources_search/` is served by a plain Django view that is not (yet) in our OpenAPI
+ * schema, so its response is typed here by hand, after the MIT Learn contract
+ * (LearningResourcesSearchResponse); its results are the generated LearningResource type.
+ */
+export interface SearchResponse {
+  count: number;
+  next: string | null;
+  previous: string | null;
+  results: Resource[];
+  metadata: {
+    aggregations: Record<string, { key: string; doc_count: number }[]>;
+    suggestions?: string[];
+    suggest?: string[];
+  };
+}
+export type Topic = Schemas["LearningResourceTopic"];
+export type Department = Schemas["LearningResourceDepartment"];
+export type Offeror = Schemas["LearningResourceOfferorDetail"];
+export type Run = Schemas["LearningResourceRun"];
+
+/** Origin of the Python API as seen from the Next.js server. */
+export function apiOrigin(): string {
+  return (process.env.LEARN_API_ORIGIN || "http://127.0.0.1:8063").replace(/\/$/, "");
+}
+
+export function makeClient(baseUrl: string = apiOrigin()) {
+  return createClient<paths>({
+    baseUrl,
+    // Read at call time so tests can stub globalThis.fetch.
+    fetch: (request: Request) => globalThis.fetch(request),
+    querySerializer: { array: { style: "form", explode: true } },
+  });
+}

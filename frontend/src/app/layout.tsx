@@ -1,0 +1,79 @@
+import type { Metadata, Viewport } from "next";
+import Link from "next/link";
+import "./globals.css";
+
+export const metadata: Metadata = {
+  metadataBase: new URL(process.env.LEARN_SITE_URL || "http://127.0.0.1:8062"),
+  title: { default: "Learn: courses, programs and learning materials", template: "%s | Learn" },
+  description: "Find courses, programs, podcasts and videos from across MIT in one catalog.",
+  openGraph: { siteName: "Learn", type: "website" },
+};
+
+export const viewport: Viewport = { width: "device-width", initialScale: 1 };
+
+export default function RootLayout({ children }: { children: React.ReactNode }) {
+  return (
+    <html lang="en">
+      <body>
+        <a className="skip-link" href="#main">
+          Skip to main content
+        </a>
+        <header className="site-header">
+          <div className="header-inner">
+            <Link href="/" className="logo">
+              Learn
+            </Link>
+            <form role="search" action="/search" method="get" className="header-search" aria-label="Site search">
+              <label htmlFor="header-q" className="visually-hidden">
+                Search the catalog
+              </label>
+              <input id="header-q" name="q" type="search" placeholder="Search courses, programs, podcasts…" maxLength={200} />
+              <button type="submit">Search</button>
+            </form>
+            <nav aria-label="Main">
+              <ul>
+                <li>
+                  <Link href="/search">Browse</Link>
+                </li>
+                <li>
+                  <Link href="/topics">Topics</Link>
+                </li>
+                <li>
+                  <Link href="/departments">Departments</Link>
+                </li>
+                <li>
+                  <Link href="/units">Units</Link>
+                </li>
+                <li>
+                  <Link href="/podcasts">Podcasts</Link>
+                </li>
+                <li>
+                  <Link href="/videos">Videos</Link>
+                </li>
+              </ul>
+            </nav>
+          </div>
+        </header>
+        <main id="main" tabIndex={-1}>
+          {children}
+        </main>
+        <footer className="site-footer">
+          <nav aria-label="Footer">
+            <ul>
+              <li>
+                <Link href="/topics">All topics</Link>
+              </li>
+              <li>
+                <Link href="/departments">All departments</Link>
+              </li>
+              <li>
+                <Link href="/units">Academic and professional units</Link>
+              </li>
+            </ul>
+          </nav>
+          <p>Learn is an open catalog of learning resources. Content belongs to its providers.</p>
+        </footer>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,19 @@
+import type { Metadata } from "next";
+import { SearchView } from "@/components/SearchView";
+import { parseSearchState, type RawParams } from "@/lib/searchState";
+
+export const dynamic = "force-dynamic";
+
+type Props = { searchParams: Promise<RawParams> };
+
+export async function generateMetadata({ searchParams }: Props): Promise<Metadata> {
+  const { state } = parseSearchState(await searchParams);
+  const title = state.q ? `Search: ${state.q.slice(0, 60)}` : "Search";
+  // Result pages are endless permutations of the catalog: keep them out of indexes but follow their links.
+  return { title, robots: { index: false, follow: true }, openGraph: { title } };
+}
+
+export default async function SearchPage({ searchParams }: Props) {
+  const params = await searchParams;
+  return <SearchView pathname="/search" params={params} heading="Search" />;
+}

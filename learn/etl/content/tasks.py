@@ -1,0 +1,63 @@
+"""Celery task on queue ``edx_content``: ingest one platform's content files from a location.
+
+Discovered by the Celery app (``learn.etl.content`` is in its autodiscover list).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import Task
+from celery.result import AsyncResult
+
+from learn.config.celery import app
+
+QUEUE = "edx_content"
+TASK_NAME = "learn.etl.content.ingest_content_files"
+
+
+def summary(report: Any) -> dict[str, Any]:
+    run = report.run
+    return {
+        "platform": report.platform,
+        "source": report.source,
+        "run": run.pk if run is not None else None,
+        "status": run.status if run is not None else None,
+        "courses": [
+            {"run_id": c.run_id, "status": c.status, "message": c.message} for c in report.courses
+        ],
+        "created": report.total("created"),
+        "updated": report.total("updated"),
+        "unchanged": report.total("unchanged"),
+        "unpublished": report.total("unpublished"),
+        "problems": [{"run_id": r, "key": p.key, "message": p.message} for r, p in report.problems],
+    }
+
+
+class EdxContentTask(Task):  # type: ignore[misc]
+    """Sends to ``edx_content`` unless the caller names a queue.
+
+    The explicit option does not depend on ``task_routes``, which Celery's router copies once
+    (routes added after the first task was sent are not seen by that router).
+    """
+
+    def apply_async(self, args: Any = None, kwargs: Any = None, **options: Any) -> AsyncResult:  # type: ignore[type-arg]
+        options.setdefault("queue", QUEUE)
+        return super().apply_async(args, kwargs, **options)
+
+
+@app.task(name=TASK_NAME, base=EdxContentTask, acks_late=True)
+def ingest_content_files_task(
+    platform: str, source: str, run_id: str | None = None
+) -> dict[str, Any]:
+    """Ingest the content files of ``platform`` from ``source`` (archive, folder, OCW tree)."""
+    from learn.etl.content.ingest import ingest_content_files
+
+    return summary(ingest_content_files(platform, source, run_id=run_id))
+
+
+_routes = app.conf.task_routes
+if isinstance(_routes, dict):
+    _routes[TASK_NAME] = {"queue": QUEUE}
+else:
+    app.conf.task_routes = {TASK_NAME: {"queue": QUEUE}}

@@ -1,0 +1,322 @@
+"""Compose a source's extract → transform → load, record the run, one run per source at a time.
+
+A *source* is a module in :mod:`learn.etl.sources` (found automatically) that defines:
+
+- ``configured(config) -> bool`` — whether its environment variables are set (else: skipped);
+- ``extract(config, source) -> Iterable[raw]`` — I/O only; ``source`` overrides the configured
+  location (a folder, http(s):// or s3:// URL) when the source supports it;
+- ``transform(raw) -> list[ResourceRecord]`` — pure; raise :class:`TransformError` (or let a
+  pydantic ``ValidationError`` escape) for an item that cannot become a record: it is skipped
+  and reported, the rest loads.
+
+Optional module attributes: ``NAME`` (default: module name), ``ETL_SOURCE`` (the catalog
+``etl_source`` the loader prunes within; default ``NAME``), ``RESOURCE_TYPES`` (limit pruning to
+these types), ``FULL`` (``False`` when the extract is not the complete listing: nothing is
+pruned), ``QUEUE`` (Celery queue, default ``default``), ``IN_ALL`` (``False``: ``--all`` skips
+it), ``item_id(raw) -> str`` (how to name a
+raw item in error reports) and ``finalize(records) -> records`` (a pure pass over the whole
+batch, e.g. to disambiguate ids).
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import pkgutil
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any
+
+from django.core.cache import cache
+from django.utils import timezone
+from pydantic import ValidationError
+
+from learn.config.env import LearnEnv, get_env
+from learn.etl.models import EtlRun, RunStatus
+from learn.etl.records import ResourceRecord, TransformError
+
+logger = logging.getLogger(__name__)
+
+# progress(stage, done, total): stage is "extract", "transform" or "load"; total may be None.
+Progress = Callable[[str, int, int | None], None]
+
+SOURCES_PACKAGE = "learn.etl.sources"
+LOCK_PREFIX = "learn:etl-lock:"
+
+
+class UnknownSource(LookupError):
+    pass
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    """A registered source module and its declared options."""
+
+    name: str
+    module: ModuleType
+
+    @property
+    def etl_source(self) -> str:
+        return str(getattr(self.module, "ETL_SOURCE", self.name))
+
+    @property
+    def resource_types(self) -> tuple[str, ...] | None:
+        types = getattr(self.module, "RESOURCE_TYPES", None)
+        return tuple(types) if types else None
+
+    @property
+    def full(self) -> bool:
+        return bool(getattr(self.module, "FULL", True))
+
+    @property
+    def in_all(self) -> bool:
+        """Whether ``--all`` runs it (the generated demo opts out)."""
+        return bool(getattr(self.module, "IN_ALL", True))
+
+    @property
+    def queue(self) -> str:
+        return str(getattr(self.module, "QUEUE", "default"))
+
+    @property
+    def description(self) -> str:
+        doc = (self.module.__doc__ or "").strip()
+        return doc.splitlines()[0] if doc else ""
+
+    def configured(self, config: LearnEnv) -> bool:
+        check = getattr(self.module, "configured", None)
+        return bool(check(config)) if callable(check) else True
+
+    def item_id(self, raw: Any, index: int) -> str:
+        namer = getattr(self.module, "item_id", None)
+        if callable(namer):
+            try:
+                return str(namer(raw))
+            except Exception:  # noqa: BLE001 - naming must never fail a run
+                pass
+        if isinstance(raw, dict):
+            for key in ("readable_id", "id", "key", "uuid", "slug", "url"):
+                if raw.get(key):
+                    return str(raw[key])
+        return f"item #{index}"
+
+
+def _is_source_module(module: ModuleType) -> bool:
+    return all(callable(getattr(module, attr, None)) for attr in ("extract", "transform"))
+
+
+_EXTRA: dict[str, ModuleType] = {}
+
+
+def register_source(module: ModuleType, name: str | None = None) -> None:
+    """Register a source module that lives outside :mod:`learn.etl.sources` (plugins)."""
+    if not _is_source_module(module):
+        raise TypeError(f"{module.__name__} has no extract/transform functions")
+    _EXTRA[name or str(getattr(module, "NAME", module.__name__.rsplit(".", 1)[-1]))] = module
+
+
+def unregister_source(name: str) -> None:
+    _EXTRA.pop(name, None)
+
+
+def registry() -> dict[str, SourceSpec]:
+    """Every source module under :mod:`learn.etl.sources` (``_private`` modules excluded)."""
+    package = importlib.import_module(SOURCES_PACKAGE)
+    found: dict[str, SourceSpec] = {
+        name: SourceSpec(name=name, module=module) for name, module in _EXTRA.items()
+    }
+    for info in pkgutil.iter_modules(package.__path__):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"{SOURCES_PACKAGE}.{info.name}")
+        if not _is_source_module(module):
+            continue
+        name = str(getattr(module, "NAME", info.name))
+        found[name] = SourceSpec(name=name, module=module)
+    return dict(sorted(found.items()))
+
+
+def get_source(name: str) -> SourceSpec:
+    sources = registry()
+    if name not in sources:
+        raise UnknownSource(f"unknown ETL source {name!r}; known: {', '.join(sources)}")
+    return sources[name]
+
+
+# ---------------------------------------------------------------- lock
+
+
+class SourceBusy(RuntimeError):
+    pass
+
+
+@contextmanager
+def source_lock(name: str, timeout: int | None = None) -> Iterator[None]:
+    """Hold the per-source lock (a cache ``add``: atomic on Redis, per-process on locmem)."""
+    key = f"{LOCK_PREFIX}{name}"
+    token = uuid.uuid4().hex
+    if not cache.add(key, token, timeout or get_env().etl_lock_timeout):
+        raise SourceBusy(f"another run of {name!r} is in progress")
+    try:
+        yield
+    finally:
+        if cache.get(key) == token:
+            cache.delete(key)
+
+
+# ---------------------------------------------------------------- transform
+
+
+@dataclass
+class TransformOutcome:
+    records: list[ResourceRecord]
+    errors: list[dict[str, str]]
+
+
+def transform_all(
+    spec: SourceSpec, raw_items: Iterable[Any], progress: Progress | None = None
+) -> TransformOutcome:
+    """Transform item by item; a failing item is reported and skipped, the rest go on."""
+    records: list[ResourceRecord] = []
+    errors: list[dict[str, str]] = []
+    items = list(raw_items)
+    for index, raw in enumerate(items):
+        try:
+            produced = spec.module.transform(raw)
+        except TransformError as exc:
+            errors.append({"record": exc.item_id, "message": exc.message})
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(str(p) for p in err['loc']) or 'record'}: {err['msg']}"
+                for err in exc.errors()
+            )
+            errors.append({"record": spec.item_id(raw, index), "message": problems})
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            errors.append(
+                {"record": spec.item_id(raw, index), "message": f"{type(exc).__name__}: {exc}"}
+            )
+        else:
+            records.extend(produced or [])
+        if progress:
+            progress("transform", index + 1, len(items))
+    finalize = getattr(spec.module, "finalize", None)
+    if callable(finalize):
+        records = list(finalize(records))
+    return TransformOutcome(records=records, errors=errors)
+
+
+# ---------------------------------------------------------------- run
+
+
+def _finish(run: EtlRun, status: str, message: str = "") -> EtlRun:
+    run.status = status
+    if message:
+        run.message = message
+    run.finished_on = timezone.now()
+    run.save()
+    return run
+
+
+def run_source(
+    name: str,
+    source: str | None = None,
+    force: bool = False,
+    progress: Progress | None = None,
+    *,
+    config: LearnEnv | None = None,
+    full: bool | None = None,
+    raise_network_errors: bool = False,
+) -> EtlRun:
+    """Run one source end to end and return its recorded :class:`EtlRun`.
+
+    A source without configuration (and no explicit ``source`` location) is recorded as skipped;
+    extract failures (network, bad payloads) fail the run and load and unpublish nothing. With
+    ``raise_network_errors`` a network failure is re-raised after being recorded (Celery retries).
+    """
+    from learn.etl.loader import load_resources
+
+    spec = get_source(name)
+    env = config or get_env()
+    run = EtlRun.objects.create(source=spec.name, origin=source or "", forced=force)
+    if source is None and not spec.configured(env):
+        return _finish(run, RunStatus.skipped, f"{spec.name}: not configured; skipped")
+    try:
+        with source_lock(spec.name):
+            try:
+                raw_items = spec.module.extract(env, source)
+                items = list(raw_items)
+            except Exception as exc:  # noqa: BLE001 - any extract failure fails the run
+                logger.warning("etl %s: extract failed: %s", spec.name, exc)
+                run.errors = [{"record": "", "message": f"extract failed: {exc}"}]
+                _finish(run, RunStatus.failed, f"extract failed: {exc}")
+                if raise_network_errors and is_network_error(exc):
+                    raise
+                return run
+            run.extracted = len(items)
+            if progress:
+                progress("extract", len(items), len(items))
+            outcome = transform_all(spec, items, progress)
+            load_resources(
+                outcome.records,
+                spec.etl_source,
+                full=spec.full if full is None else full,
+                force=force,
+                resource_types=spec.resource_types,
+                run=run,
+                skipped_errors=outcome.errors,
+                progress=progress,
+            )
+    except SourceBusy as exc:
+        return _finish(run, RunStatus.skipped, str(exc))
+    except Exception as exc:
+        if run.status == RunStatus.failed:
+            raise  # already recorded (a network error re-raised for a retry)  # noqa: BLE001 - record the failure, then re-raise for Celery
+        run.errors = [*run.errors, {"record": "", "message": f"{type(exc).__name__}: {exc}"}]
+        _finish(run, RunStatus.failed, f"load failed: {exc}")
+        raise
+    run.refresh_from_db()
+    return run
+
+
+def is_network_error(exc: BaseException) -> bool:
+    """A failure worth retrying later: transport errors, timeouts, 5xx answers."""
+    from learn.etl.http import BadPayload, FetchError
+
+    if isinstance(exc, BadPayload):
+        return False
+    if isinstance(exc, FetchError):
+        return exc.status is None or exc.status >= 500
+    import httpx
+
+    return isinstance(exc, (httpx.TransportError, ConnectionError, TimeoutError))
+
+
+def run_all(
+    force: bool = False, progress: Progress | None = None, config: LearnEnv | None = None
+) -> list[EtlRun]:
+    """Run every registered source in turn; unconfigured ones are recorded as skipped."""
+    runs = []
+    for name, spec in registry().items():
+        if not spec.in_all:
+            continue
+        try:
+            runs.append(run_source(name, force=force, progress=progress, config=config))
+        except Exception:  # noqa: BLE001 - one failing source must not stop the others
+            logger.exception("etl %s failed", name)
+            runs.append(EtlRun.objects.filter(source=name).order_by("-id").first() or EtlRun())
+    return runs
+
+
+def load_starter_catalog(
+    progress: Progress | None = None, config: LearnEnv | None = None
+) -> list[EtlRun]:
+    """What ``learn demo`` loads: the OCW corpus when one is reachable, else the generated demo."""
+    env = config or get_env()
+    if get_source("ocw").configured(env):
+        run = run_source("ocw", progress=progress, config=env)
+        if run.status in (RunStatus.ok, RunStatus.suspicious):
+            return [run]
+        return [run, run_source("demo", progress=progress, config=env)]
+    return [run_source("demo", progress=progress, config=env)]

@@ -1,0 +1,55 @@
+"""The search port: every engine adapter implements ``SearchBackend``."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable
+
+from learn.search.query import IndexDocument, IndexName, IndexStatus, SearchQuery, SearchResult
+
+
+class SearchUnavailable(RuntimeError):
+    """The engine cannot be reached; callers answer 503 and keep queued updates."""
+
+
+ProgressCallback = Callable[[int], None]
+
+
+class SearchBackend(ABC):
+    name: str = "base"
+
+    @abstractmethod
+    def index(self, documents: Iterable[IndexDocument]) -> int:
+        """Insert or replace documents; return how many were written."""
+
+    @abstractmethod
+    def delete(self, index: IndexName, ids: Iterable[str]) -> int:
+        """Remove documents by id (missing ids are fine); return how many ids were processed."""
+
+    @abstractmethod
+    def delete_content_files_of(self, resource_ids: Iterable[int]) -> int:
+        """Remove the content files that belong to the given resources."""
+
+    @abstractmethod
+    def search(self, query: SearchQuery) -> SearchResult:
+        """Run a query: hits carry the stored serialized object, plus total and aggregations."""
+
+    def aggregate(self, query: SearchQuery) -> dict[str, list[dict[str, object]]]:
+        """Only the facet counts of a query."""
+        from dataclasses import replace
+
+        return self.search(replace(query, limit=0, offset=0)).aggregations
+
+    @abstractmethod
+    def rebuild(
+        self, documents: Iterable[IndexDocument], progress: ProgressCallback | None = None
+    ) -> int:
+        """Replace the whole index with ``documents``; searches keep answering meanwhile."""
+
+    @abstractmethod
+    def status(self) -> IndexStatus:
+        """Document counts per index and whether the engine answers."""
+
+    @abstractmethod
+    def clear(self) -> None:
+        """Drop every document (tests and resets)."""

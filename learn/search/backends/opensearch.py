@@ -1,0 +1,607 @@
+"""OpenSearch adapter: one index per document type behind aliases, zero-downtime reindex.
+
+Request bodies are built by pure functions (``index_settings``, ``search_body``, ``bulk_chunks``)
+and responses parsed by ``parse_search_response``, so they are tested without a server.
+Content files live in their own ``content_file`` index (MIT Learn nests them as child documents).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from learn.search.backends.base import ProgressCallback, SearchBackend, SearchUnavailable
+from learn.search.documents import course_number_forms, index_fields
+from learn.search.query import (
+    BOOLEAN_FACETS,
+    Hit,
+    IndexDocument,
+    IndexName,
+    IndexStatus,
+    SearchQuery,
+    SearchResult,
+)
+from learn.search.text import SYNONYM_GROUPS, parse
+
+logger = logging.getLogger(__name__)
+
+RESOURCE_TYPES = (
+    "course",
+    "program",
+    "podcast",
+    "podcast_episode",
+    "video",
+    "video_playlist",
+    "document",
+)
+INDEX_TYPES = (*RESOURCE_TYPES, "content_file")
+MAX_REQUEST_BYTES = 10 * 1024 * 1024
+AGG_SIZE = 10000
+TEXT_FIELDS = {
+    "title": 5,
+    "instructors": 3,
+    "topics": 1.5,
+    "misc": 0.6,
+    "description": 1,
+    "full_description": 0.4,
+}
+EXACT_FACETS = frozenset({"id", "run_id", "resource_id"})
+SORTS: dict[str, list[dict[str, Any]]] = {
+    "id": [{"search.id": "asc"}],
+    "-id": [{"search.id": "desc"}],
+    "readable_id": [{"search.readable_id": "asc"}],
+    "-readable_id": [{"search.readable_id": "desc"}],
+    "resource_readable_id": [{"search.readable_id": "asc"}],
+    "-resource_readable_id": [{"search.readable_id": "desc"}],
+    "last_modified": [{"search.n.last_modified_ts": "asc"}],
+    "-last_modified": [{"search.n.last_modified_ts": "desc"}],
+    "new": [{"search.n.created_ts": "desc"}],
+    "start_date": [{"search.n.start_ts_asc": "asc"}],
+    "-start_date": [{"search.n.start_ts": "desc"}],
+    "upcoming": [{"search.n.next_start_ts": "asc"}],
+    "mitcoursenumber": [{"search.sort_coursenum": "asc"}],
+    "-mitcoursenumber": [{"search.sort_coursenum": "desc"}],
+    "views": [{"search.n.views": "asc"}],
+    "-views": [{"search.n.views": "desc"}],
+    "featured": [{"search.n.browse_key": "asc"}],
+}
+RANK_SCRIPT = (
+    "double c = doc['search.n.completeness'].value * params.p + (1 - params.p);"
+    "double age = doc['search.n.age_ts'].value;"
+    "double d = 1.0;"
+    "if (age >= 0 && params.scale > 0) {"
+    "  double days = Math.abs(params.now - age) / 86400.0;"
+    "  d = Math.max(0.0, (params.scale - days) / params.scale);"
+    "}"
+    "double prog = doc['search.n.is_program'].value > 0 ? params.program_boost : 1.0;"
+    "double intro = doc['search.n.is_intro'].value > 0 ? params.intro_boost : 1.0;"
+    "return _score * c * d * prog * intro;"
+)
+
+
+# ------------------------------------------------------------------ index definition
+
+
+def synonym_rules() -> list[str]:
+    return [", ".join(group) for group in SYNONYM_GROUPS]
+
+
+def index_settings() -> dict[str, Any]:
+    """Settings and mappings of every backing index (same for all types)."""
+    text = {"type": "text", "analyzer": "custom_english"}
+    numbers = [
+        "views",
+        "completeness",
+        "age_ts",
+        "created_ts",
+        "last_modified_ts",
+        "start_ts",
+        "start_ts_asc",
+        "next_start_ts",
+        "browse_key",
+        "is_program",
+        "is_intro",
+    ]
+    facets = [
+        "id",
+        "resource_type",
+        "resource_type_group",
+        "resource_category",
+        "certification",
+        "certification_type",
+        "offered_by",
+        "platform",
+        "topic",
+        "ocw_topic",
+        "department",
+        "level",
+        "course_feature",
+        "professional",
+        "free",
+        "delivery",
+        "hidden_ocw_file",
+        "content_feature_type",
+        "run_id",
+        "resource_id",
+    ]
+    return {
+        "settings": {
+            "number_of_shards": 2,
+            "number_of_replicas": 2,
+            "refresh_interval": "60s",
+            "analysis": {
+                "filter": {
+                    "synonym_filter": {
+                        "type": "synonym_graph",
+                        "synonyms": synonym_rules(),
+                        "lenient": True,
+                    },
+                    "english_stop": {"type": "stop", "stopwords": "_english_"},
+                    "english_stemmer": {"type": "stemmer", "language": "english"},
+                    "english_possessive_stemmer": {
+                        "type": "stemmer",
+                        "language": "possessive_english",
+                    },
+                    "shingle_2_3": {
+                        "type": "shingle",
+                        "min_shingle_size": 2,
+                        "max_shingle_size": 3,
+                    },
+                },
+                "analyzer": {
+                    "custom_english": {
+                        "type": "custom",
+                        "tokenizer": "standard",
+                        "filter": [
+                            "lowercase",
+                            "synonym_filter",
+                            "english_possessive_stemmer",
+                            "english_stop",
+                            "english_stemmer",
+                        ],
+                    },
+                    "trigram": {
+                        "type": "custom",
+                        "tokenizer": "standard",
+                        "filter": ["lowercase", "synonym_filter", "shingle_2_3"],
+                    },
+                },
+                "normalizer": {"lowercase": {"type": "custom", "filter": ["lowercase"]}},
+            },
+        },
+        "mappings": {
+            "dynamic": False,
+            "properties": {
+                "resource": {"type": "object", "enabled": False},
+                "search": {
+                    "properties": {
+                        "id": {"type": "long"},
+                        "kind": {"type": "keyword"},
+                        "title": {
+                            **text,
+                            "fields": {"trigram": {"type": "text", "analyzer": "trigram"}},
+                        },
+                        **{name: text for name in TEXT_FIELDS if name != "title"},
+                        "course_number": {"type": "keyword", "normalizer": "lowercase"},
+                        "readable_id": {"type": "keyword"},
+                        "sort_coursenum": {"type": "keyword"},
+                        "f": {"properties": {name: {"type": "keyword"} for name in facets}},
+                        "n": {"properties": {name: {"type": "double"} for name in numbers}},
+                    }
+                },
+            },
+        },
+    }
+
+
+def type_of(doc: IndexDocument) -> str:
+    if doc.index == "content_file":
+        return "content_file"
+    return str(doc.source.get("resource_type") or "course")
+
+
+def document_body(doc: IndexDocument) -> dict[str, Any]:
+    fields = index_fields(doc)
+    return {
+        "resource": doc.source,
+        "search": {
+            "id": fields.id,
+            "kind": doc.index,
+            **fields.text,
+            "course_number": fields.course_numbers,
+            "readable_id": fields.keywords.get("readable_id", ""),
+            "sort_coursenum": fields.keywords.get("sort_coursenum", "~"),
+            "f": fields.facets,
+            "n": fields.numbers,
+        },
+    }
+
+
+def bulk_chunks(
+    actions: Iterable[tuple[dict[str, Any], dict[str, Any] | None]],
+    max_bytes: int = MAX_REQUEST_BYTES,
+) -> Iterator[str]:
+    """NDJSON bulk bodies, each under ``max_bytes`` (one oversized action goes alone)."""
+    lines: list[str] = []
+    size = 0
+    for meta, body in actions:
+        chunk = json.dumps(meta) + "\n" + (json.dumps(body, default=str) + "\n" if body else "")
+        encoded = len(chunk.encode())
+        if lines and size + encoded > max_bytes:
+            yield "".join(lines)
+            lines, size = [], 0
+        lines.append(chunk)
+        size += encoded
+    if lines:
+        yield "".join(lines)
+
+
+# ------------------------------------------------------------------ query building
+
+
+def _filter_clause(name: str, values: tuple[str, ...]) -> dict[str, Any]:
+    field = f"search.f.{name}"
+    if name in EXACT_FACETS:
+        return {"terms": {field: list(values)}}
+    values_ = [v.lower() for v in values] if name in BOOLEAN_FACETS else list(values)
+    return {
+        "bool": {
+            "should": [{"term": {field: {"value": v, "case_insensitive": True}}} for v in values_],
+            "minimum_should_match": 1,
+        }
+    }
+
+
+def filter_clauses(query: SearchQuery, skip: str | None = None) -> list[dict[str, Any]]:
+    clauses = [
+        _filter_clause(name, values)
+        for name, values in sorted(query.filters.items())
+        if values and name != skip
+    ]
+    return clauses
+
+
+def text_query(query: SearchQuery) -> dict[str, Any] | None:
+    parsed = parse(query.text)
+    if parsed.empty:
+        return None
+    fields = [f"search.{name}^{boost}" for name, boost in TEXT_FIELDS.items()]
+    must: list[dict[str, Any]] = []
+    should: list[dict[str, Any]] = []
+    for number in parsed.course_numbers:
+        forms = course_number_forms(number)
+        must.append(
+            {
+                "dis_max": {
+                    "queries": [
+                        {"term": {"search.course_number": {"value": forms[0], "boost": 12}}},
+                        *(
+                            [{"term": {"search.course_number": {"value": forms[1], "boost": 10}}}]
+                            if len(forms) > 1
+                            else []
+                        ),
+                        {"multi_match": {"query": number, "type": "phrase", "fields": fields}},
+                    ]
+                }
+            }
+        )
+    for phrase in parsed.phrases:
+        must.append({"multi_match": {"query": phrase, "type": "phrase", "fields": fields}})
+    words = " ".join(parsed.words())
+    if words:
+        mode = query.tuning.search_mode
+        if mode in ("best_fields", "most_fields"):
+            must.append(
+                {
+                    "multi_match": {
+                        "query": words,
+                        "type": mode,
+                        "fields": fields,
+                        "operator": "and",
+                        "fuzziness": "AUTO:4,8",
+                        "prefix_length": 0,
+                    }
+                }
+            )
+        else:
+            must.append(
+                {
+                    "multi_match": {
+                        "query": words,
+                        "type": "best_fields",
+                        "fields": fields,
+                        "operator": "and",
+                        "fuzziness": "AUTO:4,8",
+                    }
+                }
+            )
+            should.append(
+                {
+                    "multi_match": {
+                        "query": words,
+                        "type": "phrase",
+                        "slop": query.tuning.slop,
+                        "fields": fields,
+                        "boost": 0.5,
+                    }
+                }
+            )
+        if parsed.prefix_word:
+            should.append({"prefix": {"search.title": {"value": parsed.prefix_word, "boost": 2}}})
+    return {"bool": {"must": must, "should": should}}
+
+
+def search_body(query: SearchQuery, now: float) -> dict[str, Any]:
+    """The complete request body for one query (post_filter + per-facet filtered aggregations)."""
+    base_filter: list[dict[str, Any]] = [{"term": {"search.kind": query.index}}]
+    if query.index == "resource" and not query.show_ocw_files:
+        base_filter.append({"bool": {"must_not": [{"term": {"search.f.hidden_ocw_file": "true"}}]}})
+    text = text_query(query)
+    main: dict[str, Any] = {"bool": {"filter": base_filter}}
+    if text is not None:
+        main["bool"]["must"] = [text]
+        decay = 1.0 - query.tuning.yearly_decay_percent / 100.0
+        main = {
+            "function_score": {
+                "query": main,
+                "script_score": {
+                    "script": {
+                        "source": RANK_SCRIPT,
+                        "params": {
+                            "p": query.tuning.max_incompleteness_penalty / 100.0,
+                            "scale": 365.0 / (1.0 - decay) if decay < 1.0 else 0.0,
+                            "now": now,
+                            "program_boost": 3.0,
+                            "intro_boost": 1.15,
+                        },
+                    }
+                },
+                "boost_mode": "replace",
+            }
+        }
+    body: dict[str, Any] = {
+        "query": main,
+        "from": query.offset,
+        "size": query.limit,
+        "track_total_hits": True,
+        "_source": ["resource"],
+    }
+    post = filter_clauses(query)
+    if post:
+        body["post_filter"] = {"bool": {"must": post}}
+    if query.sort or text is None:
+        body["sort"] = SORTS.get(query.sort or "featured", SORTS["featured"]) + [
+            {"search.id": "asc"}
+        ]
+    elif query.tuning.min_score:
+        body["min_score"] = query.tuning.min_score
+    if query.explain:
+        body["explain"] = True
+    if query.aggregations:
+        aggs: dict[str, Any] = {}
+        for name in query.aggregations:
+            others = filter_clauses(query, skip=name)
+            aggs[name] = {
+                "filter": {"bool": {"must": others}} if others else {"match_all": {}},
+                "aggs": {name: {"terms": {"field": f"search.f.{name}", "size": AGG_SIZE}}},
+            }
+        body["aggs"] = aggs
+    return body
+
+
+def parse_search_response(query: SearchQuery, response: dict[str, Any]) -> SearchResult:
+    hits_block = response.get("hits", {})
+    total_raw = hits_block.get("total", 0)
+    total = int(total_raw.get("value", 0) if isinstance(total_raw, dict) else total_raw)
+    hits = [
+        Hit(
+            id=str(h.get("_id")),
+            score=float(h.get("_score") or 0.0),
+            source=(h.get("_source") or {}).get("resource", {}),
+            explanation=h.get("_explanation"),
+        )
+        for h in hits_block.get("hits", [])
+    ]
+    aggregations: dict[str, list[dict[str, Any]]] = {}
+    raw_aggs = response.get("aggregations", {})
+    for name in query.aggregations:
+        block = raw_aggs.get(name, {})
+        buckets = block.get(name, block).get("buckets", [])
+        aggregations[name] = [
+            {
+                "key": b.get("key_as_string", str(b["key"]).lower())
+                if name in BOOLEAN_FACETS
+                else str(b["key"]),
+                "doc_count": int(b["doc_count"]),
+            }
+            for b in buckets
+        ]
+    return SearchResult(total=total, hits=hits, aggregations=aggregations)
+
+
+# ------------------------------------------------------------------ the adapter
+
+
+class OpenSearchBackend(SearchBackend):
+    name = "opensearch"
+
+    def __init__(self, client: Any, prefix: str = "learn") -> None:
+        self.client = client
+        self.prefix = prefix
+
+    @classmethod
+    def from_url(cls, url: str, prefix: str = "learn") -> OpenSearchBackend:
+        from opensearchpy import OpenSearch
+
+        return cls(OpenSearch(hosts=[url], timeout=30), prefix=prefix)
+
+    def alias(self, doc_type: str, role: str = "default") -> str:
+        return f"{self.prefix}_{doc_type}_{role}"
+
+    def search_indexes(self, query: SearchQuery) -> str:
+        if query.index == "content_file":
+            return self.alias("content_file")
+        types = query.filters.get("resource_type") or RESOURCE_TYPES
+        if "resource_type" in query.aggregations:
+            types = RESOURCE_TYPES  # its counts need every type
+        return ",".join(self.alias(t) for t in types if t in RESOURCE_TYPES)
+
+    def _call(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        from opensearchpy.exceptions import ConnectionError as OSConnectionError
+        from opensearchpy.exceptions import ConnectionTimeout
+
+        try:
+            return fn(*args, **kwargs)
+        except (OSConnectionError, ConnectionTimeout) as exc:
+            raise SearchUnavailable(f"OpenSearch unreachable: {exc}") from exc
+
+    def _ensure_indexes(self) -> None:
+        for doc_type in INDEX_TYPES:
+            alias = self.alias(doc_type)
+            if not self._call(self.client.indices.exists_alias, name=alias):
+                name = f"{self.prefix}_{doc_type}_{uuid.uuid4().hex}"
+                self._call(self.client.indices.create, index=name, body=index_settings())
+                self._call(
+                    self.client.indices.update_aliases,
+                    body={"actions": [{"add": {"index": name, "alias": alias}}]},
+                )
+
+    def _write_targets(self, doc_type: str) -> list[str]:
+        targets = [self.alias(doc_type)]
+        reindexing = self.alias(doc_type, "reindexing")
+        if self._call(self.client.indices.exists_alias, name=reindexing):
+            targets.append(reindexing)  # live writes reach the index being built too
+        return targets
+
+    def _bulk(self, actions: list[tuple[dict[str, Any], dict[str, Any] | None]]) -> None:
+        for body in bulk_chunks(actions):
+            result = self._call(self.client.bulk, body=body)
+            if result.get("errors"):
+                failed = [i for i in result.get("items", []) if "error" in next(iter(i.values()))]
+                logger.warning("opensearch bulk: %d failed items", len(failed))
+
+    def index(self, documents: Iterable[IndexDocument]) -> int:
+        self._ensure_indexes()
+        actions: list[tuple[dict[str, Any], dict[str, Any] | None]] = []
+        count = 0
+        for doc in documents:
+            for target in self._write_targets(type_of(doc)):
+                actions.append(({"index": {"_index": target, "_id": doc.id}}, document_body(doc)))
+            count += 1
+        self._bulk(actions)
+        return count
+
+    def delete(self, index: IndexName, ids: Iterable[str]) -> int:
+        id_list = list(ids)
+        types = ("content_file",) if index == "content_file" else RESOURCE_TYPES
+        actions: list[tuple[dict[str, Any], dict[str, Any] | None]] = [
+            ({"delete": {"_index": self.alias(t), "_id": i}}, None) for t in types for i in id_list
+        ]
+        self._bulk(actions)
+        return len(id_list)
+
+    def delete_content_files_of(self, resource_ids: Iterable[int]) -> int:
+        ids = [str(i) for i in resource_ids]
+        if ids:
+            self._call(
+                self.client.delete_by_query,
+                index=self.alias("content_file"),
+                body={"query": {"terms": {"search.f.resource_id": ids}}},
+            )
+        return len(ids)
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        import time
+
+        body = search_body(query, time.time())
+        response = self._call(self.client.search, index=self.search_indexes(query), body=body)
+        return parse_search_response(query, response)
+
+    def rebuild(
+        self, documents: Iterable[IndexDocument], progress: ProgressCallback | None = None
+    ) -> int:
+        """Build new indexes behind ``_reindexing`` aliases, then swap every alias atomically."""
+        new: dict[str, str] = {}
+        for doc_type in INDEX_TYPES:
+            if self._call(
+                self.client.indices.exists_alias, name=self.alias(doc_type, "reindexing")
+            ):
+                raise RuntimeError(f"a reindex of {doc_type} is already running")
+        for doc_type in INDEX_TYPES:
+            name = f"{self.prefix}_{doc_type}_{uuid.uuid4().hex}"
+            self._call(self.client.indices.create, index=name, body=index_settings())
+            self._call(
+                self.client.indices.update_aliases,
+                body={
+                    "actions": [
+                        {"add": {"index": name, "alias": self.alias(doc_type, "reindexing")}}
+                    ]
+                },
+            )
+            new[doc_type] = name
+        count = 0
+        try:
+            batch: list[tuple[dict[str, Any], dict[str, Any] | None]] = []
+            for doc in documents:
+                batch.append(
+                    ({"index": {"_index": new[type_of(doc)], "_id": doc.id}}, document_body(doc))
+                )
+                count += 1
+                if len(batch) >= 100:
+                    self._bulk(batch)
+                    if progress:
+                        progress(len(batch))
+                    batch = []
+            if batch:
+                self._bulk(batch)
+                if progress:
+                    progress(len(batch))
+        except Exception:
+            for name in new.values():
+                self._call(self.client.indices.delete, index=name, ignore_unavailable=True)
+            raise
+        self._call(self.client.indices.update_aliases, body=swap_actions(self, new))
+        return count
+
+    def old_indexes(self, doc_type: str) -> list[str]:
+        try:
+            found = self._call(self.client.indices.get_alias, name=self.alias(doc_type))
+        except SearchUnavailable:
+            raise
+        except Exception:
+            return []
+        return list(found)
+
+    def status(self) -> IndexStatus:
+        counts: dict[str, int] = {"resource": 0, "content_file": 0}
+        try:
+            for doc_type in INDEX_TYPES:
+                alias = self.alias(doc_type)
+                if not self._call(self.client.indices.exists_alias, name=alias):
+                    continue
+                n = int(self._call(self.client.count, index=alias)["count"])
+                counts["content_file" if doc_type == "content_file" else "resource"] += n
+        except SearchUnavailable as exc:
+            return IndexStatus(self.name, False, counts, str(exc))
+        return IndexStatus(self.name, True, counts, "")
+
+    def clear(self) -> None:
+        self.rebuild([])
+
+
+def swap_actions(backend: OpenSearchBackend, new: dict[str, str]) -> dict[str, Any]:
+    """One atomic alias update: defaults (and the ``all`` alias) move to the new indexes."""
+    actions: list[dict[str, Any]] = []
+    all_alias = f"{backend.prefix}_all_default"
+    for doc_type, name in new.items():
+        default = backend.alias(doc_type)
+        for old in backend.old_indexes(doc_type):
+            actions.append({"remove_index": {"index": old}})
+        actions.append({"remove": {"index": name, "alias": backend.alias(doc_type, "reindexing")}})
+        actions.append({"add": {"index": name, "alias": default}})
+        if doc_type != "content_file":
+            actions.append({"add": {"index": name, "alias": all_alias}})
+    return {"actions": actions}

@@ -1,0 +1,810 @@
+"""Embedded search engine: a Tantivy index under ``LEARN_VAR_DIR/search``.
+
+Ranking = BM25 over boosted fields (title, course numbers, instructors, topics above description),
+every query word required (with typo corrections and synonyms as alternatives), a proximity bonus,
+then MIT Learn's multipliers (completeness, yearly age decay, program boost) on the top hits.
+A rebuild writes a fresh generation directory and switches to it atomically, so searches never stop.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import threading
+import time
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import orjson
+import tantivy
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from learn.search.backends.base import ProgressCallback, SearchBackend, SearchUnavailable
+from learn.search.documents import IndexFields, course_number_forms, index_fields
+from learn.search.query import (
+    BOOLEAN_FACETS,
+    Hit,
+    IndexDocument,
+    IndexName,
+    IndexStatus,
+    SearchQuery,
+    SearchResult,
+)
+from learn.search.text import ParsedQuery, Unit, max_typos, parse
+
+logger = logging.getLogger(__name__)
+
+TEXT_FIELDS = ("title", "description", "full_description", "topics", "instructors", "misc")
+# Field boosts: what a learner names first (title, number, teacher, subject) outweighs prose.
+FIELD_BOOSTS: dict[str, float] = {
+    "title": 5.0,
+    "instructors": 3.0,
+    "topics": 1.5,
+    "misc": 0.6,
+    "description": 1.0,
+    "full_description": 0.4,
+}
+FACET_FIELDS = (
+    "id",
+    "resource_type",
+    "resource_type_group",
+    "resource_category",
+    "certification",
+    "certification_type",
+    "offered_by",
+    "platform",
+    "topic",
+    "ocw_topic",
+    "department",
+    "level",
+    "course_feature",
+    "professional",
+    "free",
+    "delivery",
+    "hidden_ocw_file",
+    "content_feature_type",
+    "run_id",
+    "resource_id",
+)
+# Free-text facets filter case-insensitively through a lowercased twin field (l_*); code facets
+# (validated enums, ids, booleans) filter on their own field.
+FOLDED_FACETS = frozenset(
+    {"topic", "ocw_topic", "course_feature", "resource_category", "content_feature_type"}
+)
+NUMBER_FIELDS = (
+    "views",
+    "completeness",
+    "age_ts",
+    "created_ts",
+    "last_modified_ts",
+    "start_ts",
+    "start_ts_asc",
+    "next_start_ts",
+    "browse_key",
+    "is_program",
+    "is_intro",
+)
+# sortby → (fast field, ascending)
+SORT_FIELDS: dict[str, tuple[str, bool]] = {
+    "id": ("doc_id", True),
+    "-id": ("doc_id", False),
+    "readable_id": ("readable_id", True),
+    "-readable_id": ("readable_id", False),
+    "resource_readable_id": ("readable_id", True),
+    "-resource_readable_id": ("readable_id", False),
+    "last_modified": ("last_modified_ts", True),
+    "-last_modified": ("last_modified_ts", False),
+    "new": ("created_ts", False),
+    "start_date": ("start_ts_asc", True),
+    "-start_date": ("start_ts", False),
+    "upcoming": ("next_start_ts", True),
+    "mitcoursenumber": ("sort_coursenum", True),
+    "-mitcoursenumber": ("sort_coursenum", False),
+    "views": ("views", True),
+    "-views": ("views", False),
+    "featured": ("browse_key", True),
+}
+RERANK_WINDOW = 200
+MAX_WINDOW = 2000
+PROGRAM_BOOST = 3.0
+INTRO_BOOST = 1.15
+SYNONYM_WEIGHT = 0.6
+CORRECTION_WEIGHT = 0.85
+PREFIX_WEIGHT = 2.0
+PROXIMITY_WEIGHT = 0.5
+TITLE_EXACT_WEIGHT = 3.0
+COMMON_WORD_DF = 3
+COURSE_NUMBER_BOOST = 12.0
+COURSE_NUMBER_BASE_BOOST = 10.0
+AGG_SIZE = 10000
+WRITER_HEAP = 128_000_000
+RELOAD_INTERVAL = 0.5
+
+
+def _analyzers() -> dict[str, tantivy.TextAnalyzer]:
+    english = (
+        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+        .filter(tantivy.Filter.remove_long(40))
+        .filter(tantivy.Filter.lowercase())
+        .filter(tantivy.Filter.ascii_fold())
+        .filter(tantivy.Filter.stopword("english"))
+        .filter(tantivy.Filter.stemmer("english"))
+        .build()
+    )
+    plain = (
+        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+        .filter(tantivy.Filter.remove_long(40))
+        .filter(tantivy.Filter.lowercase())
+        .filter(tantivy.Filter.ascii_fold())
+        .build()
+    )
+    return {"en_learn": english, "plain_learn": plain}
+
+
+def _schema() -> tantivy.Schema:
+    sb = tantivy.SchemaBuilder()
+    sb.add_text_field("uid", tokenizer_name="raw", index_option="basic")
+    sb.add_text_field("kind", tokenizer_name="raw", fast=True, index_option="basic")
+    sb.add_integer_field("doc_id", stored=True, indexed=True, fast=True)
+    sb.add_bytes_field("source", stored=True)
+    for name in TEXT_FIELDS:
+        sb.add_text_field(name, tokenizer_name="en_learn", index_option="position")
+    sb.add_text_field("title_plain", tokenizer_name="plain_learn", index_option="basic")
+    sb.add_text_field("title_exact", tokenizer_name="raw", index_option="basic")
+    sb.add_text_field("spell", tokenizer_name="plain_learn", index_option="basic")
+    sb.add_text_field("course_number", tokenizer_name="raw", index_option="freq")
+    for name in FACET_FIELDS:
+        sb.add_text_field(f"f_{name}", tokenizer_name="raw", fast=True, index_option="basic")
+        if name in FOLDED_FACETS:
+            sb.add_text_field(f"l_{name}", tokenizer_name="raw", index_option="basic")
+    for name in NUMBER_FIELDS:
+        sb.add_float_field(name, indexed=True, fast=True)
+    sb.add_text_field("readable_id", tokenizer_name="raw", fast=True, index_option="basic")
+    sb.add_text_field("sort_coursenum", tokenizer_name="raw", fast=True, index_option="basic")
+    return sb.build()
+
+
+_POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="search-aggs")
+
+
+def _count(result: tantivy.SearchResult) -> int:
+    return int(getattr(result, "count", 0) or 0)
+
+
+def _terms(stems: Sequence[str]) -> list[str | tuple[int, str]]:
+    return list(stems)
+
+
+def _uid(index: str, doc_id: str) -> str:
+    return f"{index}:{doc_id}"
+
+
+def document_values(doc: IndexDocument, english: tantivy.TextAnalyzer) -> dict[str, Any]:
+    """The field values of one document, as plain data."""
+    fields: IndexFields = index_fields(doc)
+    text = fields.text
+    values: dict[str, Any] = {
+        "uid": [_uid(doc.index, doc.id)],
+        "kind": [doc.index],
+        "doc_id": [fields.id],
+        "source": [orjson.dumps(doc.source, default=str)],
+        "title_plain": [text.get("title", "")],
+        "title_exact": [" ".join(str(t) for t in english.analyze(text.get("title", "")))],
+        "spell": [
+            " ".join(text.get(k, "") for k in ("title", "topics", "instructors", "description"))
+        ],
+        "readable_id": [fields.keywords.get("readable_id", "")],
+        "sort_coursenum": [fields.keywords.get("sort_coursenum", "~")],
+    }
+    for name, value in text.items():
+        if value:
+            values[name] = [value]
+    if fields.course_numbers:
+        values["course_number"] = fields.course_numbers
+    for name in FACET_FIELDS:
+        facet = fields.facets.get(name)
+        if facet:
+            values[f"f_{name}"] = facet
+            if name in FOLDED_FACETS:
+                values[f"l_{name}"] = [v.lower() for v in facet]
+    for name in NUMBER_FIELDS:
+        values[name] = [float(fields.numbers.get(name, 0.0))]
+    return values
+
+
+class TantivyBackend(SearchBackend):
+    name = "tantivy"
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self.schema = _schema()
+        self.analyzers = _analyzers()
+        self._lock = threading.RLock()
+        self._generation = ""
+        self._index: tantivy.Index | None = None
+        self._last_reload = 0.0
+        self._vocab_generation: tuple[str, int] | None = None
+        self._vocab: dict[str, int] = {}
+        self._vocab_words: list[str] = []
+        self._corrections: dict[tuple[object, str], list[str]] = {}
+        self._agg_cache: dict[tuple[object, ...], dict[str, list[dict[str, Any]]]] = {}
+
+    # ------------------------------------------------------------ index lifecycle
+
+    def _current_file(self) -> Path:
+        return self.root / "CURRENT"
+
+    def _read_generation(self) -> str:
+        try:
+            return self._current_file().read_text().strip()
+        except FileNotFoundError:
+            return ""
+
+    def _open_generation(self, generation: str, create: bool) -> tantivy.Index:
+        path = self.root / generation
+        if create:
+            path.mkdir(parents=True, exist_ok=True)
+        try:
+            index = tantivy.Index(self.schema, path=str(path), reuse=True)
+        except (ValueError, OSError) as exc:
+            raise SearchUnavailable(
+                f"search index at {path} cannot be opened ({exc}); run `learn index rebuild`"
+            ) from exc
+        for name, analyzer in self.analyzers.items():
+            index.register_tokenizer(name, analyzer)
+        return index
+
+    def _ensure_open(self) -> tantivy.Index:
+        with self._lock:
+            now = time.monotonic()
+            if self._index is not None and now - self._last_reload < RELOAD_INTERVAL:
+                return self._index
+            generation = self._read_generation()
+            if not generation:
+                generation = "g1"
+                self.root.mkdir(parents=True, exist_ok=True)
+                self._open_generation(generation, create=True)
+                self._write_current(generation)
+            if self._index is None or generation != self._generation:
+                self._index = self._open_generation(generation, create=False)
+                self._generation = generation
+            else:
+                self._index.reload()
+            self._last_reload = now
+            return self._index
+
+    def _write_current(self, generation: str) -> None:
+        tmp = self.root / "CURRENT.tmp"
+        tmp.write_text(generation)
+        os.replace(tmp, self._current_file())
+
+    def _writer(self, index: tantivy.Index) -> tantivy.IndexWriter:
+        try:
+            return index.writer(heap_size=WRITER_HEAP, num_threads=1)
+        except ValueError as exc:  # LockBusy: another process is writing
+            raise SearchUnavailable(f"search index is locked by another writer: {exc}") from exc
+
+    def _refresh(self) -> None:
+        with self._lock:
+            self._last_reload = 0.0
+        self._ensure_open()
+
+    # ------------------------------------------------------------ writing
+
+    def _document(self, doc: IndexDocument) -> tantivy.Document:
+        values = document_values(doc, self.analyzers["en_learn"])
+        return tantivy.Document.from_dict(values, self.schema)
+
+    def index(self, documents: Iterable[IndexDocument]) -> int:
+        docs = list(documents)
+        if not docs:
+            return 0
+        with self._lock:
+            index = self._ensure_open()
+            writer = self._writer(index)
+            try:
+                for doc in docs:
+                    writer.delete_documents_by_term("uid", _uid(doc.index, doc.id))
+                    writer.add_document(self._document(doc))
+                writer.commit()
+                writer.wait_merging_threads()
+            finally:
+                del writer
+            self._refresh()
+        return len(docs)
+
+    def delete(self, index: IndexName, ids: Iterable[str]) -> int:
+        id_list = list(ids)
+        if not id_list:
+            return 0
+        with self._lock:
+            idx = self._ensure_open()
+            writer = self._writer(idx)
+            try:
+                for doc_id in id_list:
+                    writer.delete_documents_by_term("uid", _uid(index, doc_id))
+                writer.commit()
+                writer.wait_merging_threads()
+            finally:
+                del writer
+            self._refresh()
+        return len(id_list)
+
+    def delete_content_files_of(self, resource_ids: Iterable[int]) -> int:
+        ids = [str(i) for i in resource_ids]
+        if not ids:
+            return 0
+        query = tantivy.Query.boolean_query(
+            [
+                (tantivy.Occur.Must, self._term("kind", "content_file")),
+                (
+                    tantivy.Occur.Must,
+                    tantivy.Query.term_set_query(self.schema, "f_resource_id", ids),
+                ),
+            ]
+        )
+        with self._lock:
+            idx = self._ensure_open()
+            writer = self._writer(idx)
+            try:
+                writer.delete_documents_by_query(query)
+                writer.commit()
+                writer.wait_merging_threads()
+            finally:
+                del writer
+            self._refresh()
+        return len(ids)
+
+    def rebuild(
+        self, documents: Iterable[IndexDocument], progress: ProgressCallback | None = None
+    ) -> int:
+        with self._lock:
+            # The current generation may have an older schema: a rebuild never needs to open it.
+            self.root.mkdir(parents=True, exist_ok=True)
+            old = self._read_generation()
+            number = int(old.lstrip("g") or "1") + 1
+            generation = f"g{number}"
+            shutil.rmtree(self.root / generation, ignore_errors=True)
+            fresh = self._open_generation(generation, create=True)
+            writer = fresh.writer(heap_size=WRITER_HEAP * 2, num_threads=0)
+            count = 0
+            try:
+                for doc in documents:
+                    writer.add_document(self._document(doc))
+                    count += 1
+                    if progress and count % 500 == 0:
+                        progress(500)
+                writer.commit()
+                writer.wait_merging_threads()
+            finally:
+                del writer
+            if progress and count % 500:
+                progress(count % 500)
+            self._write_current(generation)
+            self._refresh()
+            if old and old != generation:
+                shutil.rmtree(self.root / old, ignore_errors=True)
+        return count
+
+    def clear(self) -> None:
+        self.rebuild([])
+
+    def status(self) -> IndexStatus:
+        try:
+            searcher = self._ensure_open().searcher()
+        except SearchUnavailable as exc:
+            return IndexStatus(self.name, False, {}, str(exc))
+        counts: dict[str, int] = {}
+        for kind in ("resource", "content_file"):
+            counts[kind] = _count(searcher.search(self._term("kind", kind), limit=1, count=True))
+        return IndexStatus(self.name, True, counts, f"{self.root / self._generation}")
+
+    # ------------------------------------------------------------ query building
+
+    def _term(self, field: str, value: str) -> tantivy.Query:
+        return tantivy.Query.term_query(self.schema, field, value)
+
+    def _stems(self, word: str) -> list[str]:
+        return [str(t) for t in self.analyzers["en_learn"].analyze(word)]
+
+    def _plain(self, text: str) -> list[str]:
+        return [str(t) for t in self.analyzers["plain_learn"].analyze(text)]
+
+    def _filters(self, query: SearchQuery, skip: str | None = None) -> list[tantivy.Query]:
+        clauses = [self._term("kind", query.index)]
+        for name, values in query.filters.items():
+            if name == skip or not values:
+                continue
+            if name in FOLDED_FACETS:
+                field, terms = f"l_{name}", [str(v).lower() for v in values]
+            elif name in BOOLEAN_FACETS:
+                field, terms = f"f_{name}", [str(v).lower() for v in values]
+            else:
+                field, terms = f"f_{name}", [str(v) for v in values]
+            clauses.append(tantivy.Query.term_set_query(self.schema, field, terms))
+        return clauses
+
+    def _word_clause(self, stems: Sequence[str], most_fields: bool) -> tantivy.Query | None:
+        if not stems:
+            return None
+        per_word: list[tantivy.Query] = []
+        for stem in stems:
+            options = [
+                tantivy.Query.boost_query(self._term(field, stem), boost)
+                for field, boost in FIELD_BOOSTS.items()
+            ]
+            if most_fields:
+                per_word.append(
+                    tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in options])
+                )
+            else:
+                per_word.append(tantivy.Query.disjunction_max_query(options, tie_breaker=0.1))
+        if len(per_word) == 1:
+            return per_word[0]
+        return tantivy.Query.boolean_query([(tantivy.Occur.Must, q) for q in per_word])
+
+    def _vocabulary(self, searcher: tantivy.Searcher) -> dict[str, int]:
+        key = (self._generation, searcher.num_docs)
+        if self._vocab_generation != key:
+            terms = searcher.terms_with_prefix("spell", "")
+            self._vocab = {str(t): int(c) for t, c in terms}
+            self._vocab_words = list(self._vocab)
+            self._vocab_generation = key
+        return self._vocab
+
+    def corrections(self, searcher: tantivy.Searcher, word: str) -> list[str]:
+        """Vocabulary words within the allowed typos of ``word`` that are more common than it."""
+        allowed = max_typos(word)
+        if not allowed or not word.isalpha():
+            return []
+        vocab = self._vocabulary(searcher)
+        own = vocab.get(word, 0)
+        if own >= COMMON_WORD_DF:
+            return []  # a common word is not a typo
+        key = (self._vocab_generation, word)
+        cached = self._corrections.get(key)
+        if cached is not None:
+            return cached
+        picks = self._closest(word, own, allowed)
+        if len(self._corrections) > 10_000:
+            self._corrections.clear()
+        self._corrections[key] = picks
+        return picks
+
+    def _closest(self, word: str, own: int, allowed: int) -> list[str]:
+        vocab = self._vocab
+        found = process.extract(
+            word, self._vocab_words, scorer=OSA.distance, score_cutoff=allowed, limit=50
+        )
+        scored = sorted(
+            ((int(dist), -vocab[cand], str(cand)) for cand, dist, _ in found if cand != word),
+        )
+        if not scored:
+            return []
+        best_distance = scored[0][0]
+        picks = [
+            cand
+            for dist, neg_df, cand in scored
+            if dist == best_distance and -neg_df >= max(1, own * 10)
+        ]
+        return picks[:3]
+
+    def _unit_clause(
+        self,
+        unit: Unit,
+        parsed: ParsedQuery,
+        searcher: tantivy.Searcher,
+        most_fields: bool,
+        applied: dict[str, str],
+    ) -> tantivy.Query | None:
+        stems = [s for w in unit.words for s in self._stems(w)]
+        options: list[tantivy.Query] = []
+        main = self._word_clause(stems, most_fields)
+        if main is not None:
+            options.append(main)
+        for alternative in unit.alternatives:
+            alt_stems = [s for w in alternative for s in self._stems(w)]
+            clause = self._word_clause(alt_stems, most_fields)
+            if clause is not None:
+                options.append(tantivy.Query.boost_query(clause, SYNONYM_WEIGHT))
+        if len(unit.words) == 1 and not unit.alternatives:
+            word = unit.words[0]
+            for fixed in self.corrections(searcher, word):
+                clause = self._word_clause(self._stems(fixed), most_fields)
+                if clause is not None:
+                    options.append(tantivy.Query.boost_query(clause, CORRECTION_WEIGHT))
+                    applied.setdefault(word, fixed)
+            if word == parsed.prefix_word:
+                prefix = tantivy.Query.fuzzy_term_query(
+                    self.schema, "title_plain", word, distance=0, prefix=True
+                )
+                options.append(tantivy.Query.boost_query(prefix, PREFIX_WEIGHT))
+        if not options:
+            return None
+        if len(options) == 1:
+            return options[0]
+        return tantivy.Query.disjunction_max_query(options, tie_breaker=0.0)
+
+    def _course_number_clause(self, number: str) -> tantivy.Query:
+        forms = course_number_forms(number)
+        options = [
+            tantivy.Query.boost_query(self._term("course_number", forms[0]), COURSE_NUMBER_BOOST)
+        ]
+        if len(forms) > 1:
+            options.append(
+                tantivy.Query.boost_query(
+                    self._term("course_number", forms[1]), COURSE_NUMBER_BASE_BOOST
+                )
+            )
+        # The number may also be written in a title or description ("6.006" in prose).
+        parts = self._plain(number)
+        if len(parts) > 1:
+            for field in ("title", "description"):
+                options.append(tantivy.Query.phrase_query(self.schema, field, _terms(parts)))
+        return tantivy.Query.disjunction_max_query(options, tie_breaker=0.0)
+
+    def _phrase_clause(self, phrase: str, slop: int = 0) -> tantivy.Query | None:
+        stems = [s for w in phrase.split() for s in self._stems(w)]
+        if not stems:
+            return None
+        if len(stems) == 1:
+            return self._word_clause(stems, False)
+        options = [
+            tantivy.Query.boost_query(
+                tantivy.Query.phrase_query(self.schema, field, _terms(stems), slop=slop), boost
+            )
+            for field, boost in FIELD_BOOSTS.items()
+        ]
+        return tantivy.Query.disjunction_max_query(options, tie_breaker=0.1)
+
+    def _text_clauses(
+        self, parsed: ParsedQuery, query: SearchQuery, searcher: tantivy.Searcher
+    ) -> tuple[list[tantivy.Query], list[tantivy.Query], dict[str, str]]:
+        """Required concept clauses, optional bonus clauses, and the typo corrections used."""
+        most_fields = query.tuning.search_mode == "most_fields"
+        applied: dict[str, str] = {}
+        required: list[tantivy.Query] = []
+        for number in parsed.course_numbers:
+            required.append(self._course_number_clause(number))
+        for phrase in parsed.phrases:
+            clause = self._phrase_clause(phrase)
+            if clause is not None:
+                required.append(clause)
+        for unit in parsed.units:
+            clause = self._unit_clause(unit, parsed, searcher, most_fields, applied)
+            if clause is not None:
+                required.append(clause)
+        bonus: list[tantivy.Query] = []
+        stems = [s for w in parsed.words() for s in self._stems(w)]
+        if len(stems) > 1 and query.tuning.search_mode != "most_fields":
+            slop = max(0, int(query.tuning.slop))
+            for field in ("title", "description"):
+                near = tantivy.Query.phrase_query(self.schema, field, _terms(stems), slop=slop)
+                bonus.append(tantivy.Query.boost_query(near, PROXIMITY_WEIGHT))
+        if stems and not parsed.course_numbers:
+            # The whole query is the title: what a learner who types a course name wants first.
+            exact = self._term("title_exact", " ".join(stems))
+            bonus.append(tantivy.Query.boost_query(exact, TITLE_EXACT_WEIGHT))
+        if not required and parsed.units:
+            # Only stop words ("the who"): match them literally in titles.
+            words = [w for w in parsed.words()]
+            terms = [self._term("title_plain", w) for w in words]
+            required.append(tantivy.Query.boolean_query([(tantivy.Occur.Should, t) for t in terms]))
+        return required, bonus, applied
+
+    @staticmethod
+    def _combine(
+        filters: list[tantivy.Query],
+        required: list[tantivy.Query],
+        bonus: list[tantivy.Query],
+        all_required: bool,
+    ) -> tantivy.Query:
+        filter_query = tantivy.Query.const_score_query(
+            tantivy.Query.boolean_query([(tantivy.Occur.Must, f) for f in filters]), 0.0
+        )
+        clauses: list[tuple[tantivy.Occur, tantivy.Query]] = [(tantivy.Occur.Must, filter_query)]
+        if required:
+            if all_required:
+                clauses.extend((tantivy.Occur.Must, q) for q in required)
+            else:
+                anyof = tantivy.Query.boolean_query(
+                    [(tantivy.Occur.Should, q) for q in required],
+                    minimum_number_should_match=max(1, len(required) - 1)
+                    if len(required) >= 3
+                    else 1,
+                )
+                clauses.append((tantivy.Occur.Must, anyof))
+        clauses.extend((tantivy.Occur.Should, q) for q in bonus)
+        return tantivy.Query.boolean_query(clauses)
+
+    # ------------------------------------------------------------ searching
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        index = self._ensure_open()
+        searcher = index.searcher()
+        parsed = parse(query.text)
+        if query.index == "resource" and not query.show_ocw_files:
+            query_filters = self._filters(query)
+            hidden = tantivy.Query.boolean_query(
+                [
+                    (tantivy.Occur.Must, tantivy.Query.all_query()),
+                    (tantivy.Occur.MustNot, self._term("f_hidden_ocw_file", "true")),
+                ]
+            )
+            extra = [hidden]
+        else:
+            query_filters = self._filters(query)
+            extra = []
+        required: list[tantivy.Query] = []
+        bonus: list[tantivy.Query] = []
+        applied: dict[str, str] = {}
+        if not parsed.empty:
+            required, bonus, applied = self._text_clauses(parsed, query, searcher)
+        # Ranked by relevance, a document may miss one word (two-word queries: either word) and
+        # scores grow with every word it has. Sorted by a field, every word is required unless
+        # nothing matches at all.
+        all_required = bool(query.sort)
+        final = self._combine(query_filters + extra, required, bonus, all_required)
+        if all_required and len(required) > 1 and _count(searcher.search(final, limit=1)) == 0:
+            all_required = False
+            final = self._combine(query_filters + extra, required, bonus, all_required)
+
+        # Facet counts and hits are independent: Tantivy releases the GIL, so they run together.
+        if required and query.aggregations:
+            pending = _POOL.submit(
+                self._aggregate, searcher, query, required, bonus, all_required, extra
+            )
+            hits, total = self._collect(searcher, final, query, ranked=True)
+            aggregations = pending.result()
+        else:
+            hits, total = self._collect(searcher, final, query, ranked=bool(required))
+            aggregations = self._browse_aggregations(searcher, query, extra)
+        suggest: list[str] = []
+        if applied or (total == 0 and parsed.units):
+            suggestion = self._suggestion(parsed, applied, searcher)
+            if suggestion and suggestion.lower() != parsed.raw.lower():
+                suggest.append(suggestion)
+        return SearchResult(total=total, hits=hits, aggregations=aggregations, suggest=suggest)
+
+    def _suggestion(
+        self, parsed: ParsedQuery, applied: dict[str, str], searcher: tantivy.Searcher
+    ) -> str:
+        words: list[str] = []
+        for word in parsed.raw.split():
+            key = word.lower()
+            if key in applied:
+                words.append(applied[key])
+            elif key.isalpha() and key not in self._vocabulary(searcher):
+                fixes = self.corrections(searcher, key)
+                words.append(fixes[0] if fixes else word)
+            else:
+                words.append(word)
+        return " ".join(words)
+
+    def _collect(
+        self, searcher: tantivy.Searcher, final: tantivy.Query, query: SearchQuery, ranked: bool
+    ) -> tuple[list[Hit], int]:
+        end = query.offset + query.limit
+        if query.sort or not ranked:
+            field, ascending = SORT_FIELDS.get(query.sort or "featured", ("browse_key", True))
+            order = tantivy.Order.Asc if ascending else tantivy.Order.Desc
+            result = searcher.search(
+                final,
+                limit=max(query.limit, 1),
+                offset=query.offset,
+                order_by_field=field,
+                order=order,
+            )
+            total = _count(result)
+            if query.limit == 0:
+                return [], total
+            return [self._hit(searcher, float(0), addr, query) for _, addr in result.hits], total
+
+        window = min(max(RERANK_WINDOW, end), MAX_WINDOW)
+        result = searcher.search(final, limit=window)
+        total = _count(result)
+        if query.limit == 0 or not result.hits:
+            return [], total
+        addresses = [addr for _, addr in result.hits]
+        completeness = searcher.fast_field_values("completeness", addresses)
+        ages = searcher.fast_field_values("age_ts", addresses)
+        programs = searcher.fast_field_values("is_program", addresses)
+        intros = searcher.fast_field_values("is_intro", addresses)
+        doc_ids = searcher.fast_field_values("doc_id", addresses)
+        p = max(0.0, min(1.0, query.tuning.max_incompleteness_penalty / 100.0))
+        decay = 1.0 - query.tuning.yearly_decay_percent / 100.0
+        scale_days = 365.0 / (1.0 - decay) if decay < 1.0 else None
+        now = time.time()
+        scored: list[tuple[float, int, Any]] = []
+        for (score, addr), comp, age, prog, intro, doc_id in zip(
+            result.hits, completeness, ages, programs, intros, doc_ids, strict=True
+        ):
+            factor = (float(comp or 0.0) * p + (1.0 - p)) if query.index == "resource" else 1.0
+            if scale_days and age is not None and age >= 0:
+                days = abs(now - float(age)) / 86400.0
+                factor *= max(0.0, (scale_days - days) / scale_days)
+            if prog:
+                factor *= PROGRAM_BOOST
+            if intro:
+                factor *= INTRO_BOOST
+            scored.append((float(score) * factor, int(doc_id or 0), addr))
+        scored.sort(key=lambda s: (-s[0], s[1]))
+        if scored and query.tuning.min_score > 0:
+            # min_score is a percentage of the best hit's score: it trims the weak fuzzy tail.
+            floor = scored[0][0] * min(query.tuning.min_score, 100.0) / 100.0
+            kept = [s for s in scored if s[0] >= floor]
+            if total <= len(scored):
+                total = len(kept)
+            scored = kept
+        page = scored[query.offset : end]
+        return [self._hit(searcher, score, addr, query) for score, _, addr in page], total
+
+    def _hit(self, searcher: tantivy.Searcher, score: float, addr: Any, query: SearchQuery) -> Hit:
+        doc = searcher.doc(addr)
+        raw = doc.get_first("source")
+        source = orjson.loads(bytes(raw)) if raw is not None else {}
+        doc_id = doc.get_first("doc_id")
+        return Hit(id=str(doc_id), score=score, source=source)
+
+    def _browse_aggregations(
+        self, searcher: tantivy.Searcher, query: SearchQuery, extra: list[tantivy.Query]
+    ) -> dict[str, list[dict[str, Any]]]:
+        """Facet counts without text depend only on the filters: cache them per index version."""
+        if not query.aggregations:
+            return {}
+        try:
+            version = (self.root / self._generation / "meta.json").stat().st_mtime_ns
+        except OSError:
+            version = -1
+        key = (
+            self._generation,
+            version,
+            searcher.num_docs,
+            query.index,
+            query.show_ocw_files,
+            tuple(sorted((k, tuple(sorted(v))) for k, v in query.filters.items())),
+            query.aggregations,
+        )
+        cached = self._agg_cache.get(key)
+        if cached is None:
+            cached = self._aggregate(searcher, query, [], [], True, extra)
+            if len(self._agg_cache) > 512:
+                self._agg_cache.clear()
+            self._agg_cache[key] = cached
+        return {name: list(rows) for name, rows in cached.items()}
+
+    def _aggregate(
+        self,
+        searcher: tantivy.Searcher,
+        query: SearchQuery,
+        required: list[tantivy.Query],
+        bonus: list[tantivy.Query],
+        all_required: bool,
+        extra: list[tantivy.Query],
+    ) -> dict[str, list[dict[str, Any]]]:
+        if not query.aggregations:
+            return {}
+        # Facets without an active filter share one request; each filtered facet gets its own
+        # request that ignores its own filter (disjunctive facets).
+        groups: dict[str | None, list[str]] = {}
+        for name in query.aggregations:
+            key = name if query.filters.get(name) else None
+            groups.setdefault(key, []).append(name)
+        out: dict[str, list[dict[str, Any]]] = {}
+        for skip, names in groups.items():
+            filters = self._filters(query, skip=skip) + extra
+            agg_query = self._combine(filters, required, [], all_required)
+            spec = {name: {"terms": {"field": f"f_{name}", "size": AGG_SIZE}} for name in names}
+            result = searcher.aggregate(agg_query, spec)
+            for name in names:
+                buckets = result.get(name, {}).get("buckets", [])
+                pairs = sorted(
+                    ((str(b["key"]), int(b["doc_count"])) for b in buckets),
+                    key=lambda kv: (-kv[1], kv[0]),
+                )
+                out[name] = [{"key": key, "doc_count": count} for key, count in pairs]
+        return {name: out.get(name, []) for name in query.aggregations}

@@ -1,0 +1,1 @@
+"""The semantic layer: embeddings, vector store, vector search, similar resources, hybrid."""

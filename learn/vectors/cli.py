@@ -1,0 +1,94 @@
+"""``learn embeddings``: backfill and inspect the vector store."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(
+    help="Embeddings: backfill the vector store, show its status.", no_args_is_help=True
+)
+
+
+def _setup() -> None:
+    from learn.cli.main import setup_django
+
+    setup_django()
+
+
+@app.command()
+def generate(
+    all_: Annotated[
+        bool, typer.Option("--all", help="Every resource (unchanged ones are skipped)")
+    ] = False,
+    source: Annotated[str | None, typer.Option("--source", help="Only this ETL source")] = None,
+    recreate: Annotated[
+        bool,
+        typer.Option("--recreate", help="Drop the collections first (e.g. after a model change)"),
+    ] = False,
+) -> None:
+    """Embed resources and content files. Without --all/--source: pending changes only."""
+    _setup()
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from learn.catalog.models import LearningResource
+    from learn.vectors import indexing
+    from learn.vectors.documents import CONTENT_FILES, RESOURCES
+    from learn.vectors.models import EmbeddedPoint
+    from learn.vectors.store import VectorStoreError, VectorStoreUnavailable, get_store
+
+    try:
+        store = get_store()
+        if recreate:
+            for collection in (RESOURCES, CONTENT_FILES):
+                store.drop_collection(collection)
+            EmbeddedPoint.objects.all().delete()
+            indexing.forget_collections()
+        if not (all_ or source):
+            report = indexing.embed_pending(store=store)
+        else:
+            qs = LearningResource.objects.all()
+            total = (qs.filter(etl_source=source) if source else qs).count()
+            with Progress(
+                TextColumn("embedding"),
+                BarColumn(),
+                TextColumn("{task.completed}/{task.total}"),
+                TextColumn("{task.fields[points]} points"),
+                TimeElapsedColumn(),
+            ) as bar:
+                task = bar.add_task("embed", total=total, points=0)
+                report = indexing.generate(
+                    source=source,
+                    store=store,
+                    progress=lambda n, r: bar.update(task, advance=n, points=r.embedded_points),
+                )
+    except (VectorStoreUnavailable, VectorStoreError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(json.dumps(report.as_dict()))
+    if report.failed:
+        typer.echo(f"{len(report.failed)} resources failed; they stay queued for a retry", err=True)
+        raise typer.Exit(1)
+
+
+@app.command()
+def status() -> None:
+    """Points per collection and pending work."""
+    _setup()
+    from learn.vectors.documents import CONTENT_FILES, RESOURCES
+    from learn.vectors.models import EmbeddingFailure, PendingEmbedding
+    from learn.vectors.store import VectorStoreError, VectorStoreUnavailable, get_store
+
+    out: dict[str, object] = {
+        "pending": PendingEmbedding.objects.count(),
+        "failed": EmbeddingFailure.objects.count(),
+    }
+    store = get_store()
+    for collection in (RESOURCES, CONTENT_FILES):
+        try:
+            out[collection] = store.count(collection)
+        except (VectorStoreError, VectorStoreUnavailable) as exc:
+            out[collection] = f"unavailable: {exc}"
+    typer.echo(json.dumps(out))

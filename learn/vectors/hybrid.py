@@ -1,0 +1,214 @@
+"""Hybrid search: the lexical backend (learn.search) fused with dense vector search.
+
+``hybrid_search(query, backend)`` is what ``search_mode=hybrid`` calls. Both retrievers return
+a pool
+of candidates under the same filters; the fused pool is the result set, so ``count`` and the facet
+counts (disjunctive: each facet ignores its own filter) describe exactly the results. When the
+vector side fails, the answer is plain lexical with ``hybrid_fallback`` set in the metadata.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass, replace
+from typing import Any
+
+from learn.search.backends.base import SearchBackend
+from learn.search.query import BOOLEAN_FACETS, Hit, SearchQuery, SearchResult
+from learn.vectors.documents import RESOURCES, point_id
+from learn.vectors.embedders import EmbeddingError
+from learn.vectors.fusion import Method, fuse
+from learn.vectors.search import DENSE_MIN_CUTOFF, SearchPage, SearchParams, embed_query
+from learn.vectors.store import Filter, VectorStoreError, VectorStoreUnavailable, get_store
+
+logger = logging.getLogger(__name__)
+
+POOL = 100  # candidates taken from each retriever
+DEFAULT_METHOD: Method = "rrf"
+DEFAULT_ALPHA = 0.5
+DEFAULT_LEXICAL_MODE = "best_fields"  # recall matters more than phrase precision before fusion
+VECTOR_FAILURES = (VectorStoreUnavailable, VectorStoreError, EmbeddingError)
+
+
+@dataclass
+class Candidates:
+    ranked: list[tuple[str, float]]
+    lexical: dict[str, Hit]
+    payloads: dict[str, dict[str, Any]]  # resource id -> vector payload
+
+
+def _dense_filter(filters: dict[str, tuple[str, ...]]) -> Filter:
+    must: dict[str, list[str | int]] = {"f_published": ["true"]}
+    for name, values in filters.items():
+        if not values:
+            continue
+        if name == "id":
+            must["resource_id"] = [int(v) for v in values if str(v).isdigit()]
+        else:
+            must[f"f_{name}"] = sorted({str(v).lower() for v in values})
+    return Filter(must=must)
+
+
+def _hidden_ocw_file(payload: dict[str, Any]) -> bool:
+    """The lexical default ``show_ocw_files=false`` rule, applied to dense-only hits."""
+    if "ocw" not in (payload.get("platform") or []):
+        return False
+    types = set(payload.get("resource_type") or [])
+    return not (types & {"course", "video"}) and "Open Textbook" not in (
+        payload.get("resource_category") or []
+    )
+
+
+def _candidates(
+    query: SearchQuery,
+    backend: SearchBackend,
+    vector: list[float],
+    filters: dict[str, tuple[str, ...]],
+    method: Method,
+    alpha: float,
+    pool: int,
+) -> Candidates:
+    lexical = backend.search(
+        replace(query, filters=filters, offset=0, limit=pool, aggregations=(), sort=None)
+    )
+    dense = get_store().search(
+        RESOURCES, vector, _dense_filter(filters), limit=pool, score_threshold=DENSE_MIN_CUTOFF
+    )
+    payloads = {str(h.payload["resource_id"]): h.payload for h in dense}
+    dense_ranked = [
+        (str(h.payload["resource_id"]), h.score)
+        for h in dense
+        if query.show_ocw_files or not _hidden_ocw_file(h.payload)
+    ]
+    lexical_ranked = [(h.id, h.score) for h in lexical.hits]
+    ranked = fuse(lexical_ranked, dense_ranked, method=method, alpha=alpha)
+    return Candidates(ranked, {h.id: h for h in lexical.hits}, payloads)
+
+
+def _payloads_for(candidates: Candidates) -> dict[str, dict[str, Any]]:
+    """Vector payloads of every candidate (lexical-only ones are fetched by their point id)."""
+    missing = {}
+    for rid, hit in candidates.lexical.items():
+        if rid not in candidates.payloads:
+            platform = (hit.source.get("platform") or {}).get("code") or "unknown"
+            missing[point_id(platform, hit.source.get("readable_id", ""))] = rid
+    out = dict(candidates.payloads)
+    if missing:
+        for found in get_store().retrieve(RESOURCES, list(missing)):
+            out[str(found.payload.get("resource_id"))] = found.payload
+    return out
+
+
+def _facet(name: str, candidates: Candidates) -> list[dict[str, Any]]:
+    payloads = _payloads_for(candidates)
+    counts: Counter[str] = Counter()
+    for rid, _ in candidates.ranked:
+        payload = payloads.get(rid)
+        if payload is None:  # not embedded yet: count from the lexical document
+            source = candidates.lexical[rid].source if rid in candidates.lexical else {}
+            values = _source_values(source, name)
+        else:
+            values = [str(v) for v in payload.get(name) or []]
+        counts.update(set(values))
+    return [
+        {"key": k, "doc_count": c}
+        for k, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
+
+
+def _source_values(source: dict[str, Any], name: str) -> list[str]:
+    value = source.get(name)
+    if name in BOOLEAN_FACETS:
+        return ["true" if value else "false"]
+    if name == "topic":
+        return [t.get("name", "") for t in source.get("topics") or []]
+    if name == "department":
+        return [d.get("department_id", "") for d in source.get("departments") or []]
+    items = value if isinstance(value, list) else [value]
+    return [str(i.get("code") if isinstance(i, dict) else i) for i in items if i]
+
+
+def hybrid_search(
+    query: SearchQuery,
+    backend: SearchBackend,
+    method: Method = DEFAULT_METHOD,
+    alpha: float = DEFAULT_ALPHA,
+    lexical_mode: str = DEFAULT_LEXICAL_MODE,
+    pool: int = POOL,
+) -> tuple[SearchResult, dict[str, Any]]:
+    """Fused lexical + dense results; the dict holds metadata flags for the response."""
+    lexical_query = replace(query, tuning=replace(query.tuning, search_mode=lexical_mode))
+    if not query.text.strip() or query.sort or query.index != "resource":
+        return backend.search(lexical_query), {}
+    pool = max(pool, query.offset + query.limit)
+    try:
+        vector = embed_query(query.text)
+        main = _candidates(lexical_query, backend, vector, query.filters, method, alpha, pool)
+        aggregations: dict[str, list[dict[str, Any]]] = {}
+        for name in query.aggregations:
+            if name in query.filters:  # disjunctive: ignore the facet's own filter
+                others = {k: v for k, v in query.filters.items() if k != name}
+                aggregations[name] = _facet(
+                    name, _candidates(lexical_query, backend, vector, others, method, alpha, pool)
+                )
+            else:
+                aggregations[name] = _facet(name, main)
+    except VECTOR_FAILURES as exc:
+        logger.warning("hybrid search falls back to lexical: %s", exc)
+        return backend.search(lexical_query), {
+            "hybrid_fallback": "lexical",
+            "hybrid_error": str(exc),
+        }
+    page = main.ranked[query.offset : query.offset + query.limit]
+    sources = _sources([rid for rid, _ in page], main.lexical)
+    hits = [Hit(id=rid, score=score, source=sources[rid]) for rid, score in page if rid in sources]
+    return SearchResult(total=len(main.ranked), hits=hits, aggregations=aggregations), {
+        "search_mode": "hybrid",
+        "fusion": method,
+    }
+
+
+def _sources(ids: list[str], lexical: dict[str, Hit]) -> dict[str, dict[str, Any]]:
+    from learn.vectors.responses import resources_json
+
+    out = {rid: lexical[rid].source for rid in ids if rid in lexical}
+    missing = [int(rid) for rid in ids if rid not in out]
+    for item in resources_json(missing):
+        out[str(item["id"])] = item
+    return out
+
+
+def supports(filters: dict[str, list[str]]) -> bool:
+    """Whether the lexical engine can apply these vector-endpoint filters (else: dense only)."""
+    from learn.search.query import RESOURCE_FACETS
+
+    for name, values in filters.items():
+        if name == "published":
+            if values != ["true"]:
+                return False
+        elif name not in RESOURCE_FACETS:
+            return False
+    return True
+
+
+def hybrid_resource_search(params: SearchParams) -> SearchPage:
+    """``hybrid_search=true`` on the vector endpoint: the same fusion, shaped as a vector page."""
+    from learn.search.backends import get_backend
+
+    filters = {k: tuple(v) for k, v in params.filters.items() if k not in ("published",)}
+    query = SearchQuery(
+        text=params.q,
+        filters=filters,
+        aggregations=tuple(params.aggregations),
+        offset=params.offset,
+        limit=params.limit,
+    )
+    result, flags = hybrid_search(query, get_backend())
+    return SearchPage(
+        count=result.total,
+        ids=[int(h.id) for h in result.hits],
+        hits=[],
+        aggregations=result.aggregations,
+        metadata=flags,
+    )

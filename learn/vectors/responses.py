@@ -1,0 +1,48 @@
+"""Turn search pages into contract JSON: resources from the catalog, content files from payloads."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from learn.catalog.models import LearningResource
+from learn.catalog.queries import published_resources
+from learn.catalog.serializers import serialize_resources
+from learn.vectors.store import Hit
+
+
+def resources_json(ids: Sequence[int]) -> list[dict[str, Any]]:
+    """Serialized resources in the order of ``ids`` (ids no longer published are dropped)."""
+    if not ids:
+        return []
+    items = serialize_resources(published_resources().filter(pk__in=list(ids)))
+    by_id = {item["id"]: item for item in items}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+_OWNER_KEYS = ("offered_by", "platform", "departments", "topics")
+
+
+def content_files_json(hits: Sequence[Hit]) -> list[dict[str, Any]]:
+    """Content-file JSON from chunk payloads; owner fields come from the owning resources."""
+    owner_ids = sorted({int(h.payload["resource_id"]) for h in hits})
+    owners = {
+        item["id"]: item
+        for item in serialize_resources(LearningResource.objects.filter(pk__in=owner_ids))
+    }
+    out = []
+    for hit in hits:
+        result = dict(hit.payload.get("result") or {})
+        owner = owners.get(int(hit.payload["resource_id"]), {})
+        for key in _OWNER_KEYS:
+            result[key] = owner.get(key, [] if key in ("departments", "topics") else None)
+        result["require_summaries"] = bool(owner.get("require_summaries", False))
+        result["content"] = hit.payload.get("chunk_content", "")
+        result["chunk_number"] = hit.payload.get("chunk_number", 0)
+        result["score"] = hit.score
+        if result.get("run_id") is None:
+            result.pop("run_id", None)
+        if result.get("year") is None:
+            result.pop("year", None)
+        out.append(result)
+    return out

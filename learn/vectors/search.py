@@ -1,0 +1,184 @@
+"""Vector search over resources and content-file chunks, and nearest-neighbour similar resources.
+
+Plain functions over validated parameters; the views only parse and render.
+With ``q``: the query is embedded, up to ``MAX_HITS`` neighbours are fetched, then sorted,
+counted and paged in Python (facets come from those hits). Without ``q``: a filtered scroll with
+exact counts and store facets.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from learn.catalog.models import LearningResource
+from learn.vectors.documents import CONTENT_FILES, RESOURCES, flag
+from learn.vectors.embedders import embed_texts, get_embedder
+from learn.vectors.models import EmbeddedPoint
+from learn.vectors.store import Filter, Hit, VectorStoreError, get_store
+
+MAX_HITS = 200  # neighbours fetched for one query (MIT Learn fetches 200 as well)
+MAX_SCROLL = 10_000
+DENSE_MIN_CUTOFF = 0.2  # the effective cutoff is never below this for dense search
+
+
+class NotFound(LookupError):
+    """The resource does not exist or has no vector."""
+
+
+@dataclass
+class SearchParams:
+    q: str = ""
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    aggregations: list[str] = field(default_factory=list)
+    sortby: str | None = None
+    limit: int = 10
+    offset: int = 0
+    score_cutoff: float = 0.0
+    group_by: str | None = None
+    group_size: int = 1
+
+
+@dataclass
+class SearchPage:
+    count: int
+    ids: list[Any]  # resource ids, or payload results for content files
+    hits: list[Hit]
+    aggregations: dict[str, list[dict[str, Any]]]
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+def build_filter(filters: dict[str, list[str]], exclude_ids: Sequence[str] = ()) -> Filter:
+    must: dict[str, list[str | int]] = {}
+    for name, values in filters.items():
+        if values:
+            must[f"f_{name}"] = sorted({str(v).lower() for v in values})
+    return Filter(must=must, exclude_ids=list(exclude_ids))
+
+
+def embed_query(q: str) -> list[float]:
+    embedder = get_embedder()
+    return [float(x) for x in embed_texts(embedder, [q])[0]]
+
+
+def _aggregate(hits: Sequence[Hit], names: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = {}
+    for name in names:
+        counts: Counter[str] = Counter()
+        for hit in hits:
+            value = hit.payload.get(name)
+            for v in value if isinstance(value, list) else [value]:
+                if v not in (None, ""):
+                    counts[str(v)] += 1
+        out[name] = [
+            {"key": k, "doc_count": c}
+            for k, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        ]
+    return out
+
+
+def _sort(hits: list[Hit], sortby: str | None) -> list[Hit]:
+    if not sortby:
+        return hits
+    key = sortby.lstrip("-")
+    descending = sortby.startswith("-")
+    present = [h for h in hits if h.payload.get(key) is not None]
+    missing = [h for h in hits if h.payload.get(key) is None]
+    present.sort(key=lambda h: h.payload[key], reverse=descending)
+    return present + missing  # resources without the value go last either way
+
+
+def _group(hits: list[Hit], group_by: str | None, group_size: int) -> list[Hit]:
+    if not group_by:
+        return hits
+    seen: Counter[str] = Counter()
+    out = []
+    for hit in hits:
+        value = hit.payload.get(group_by)
+        key = str(value)
+        if seen[key] < group_size:
+            seen[key] += 1
+            out.append(hit)
+    return out
+
+
+def _search(
+    collection: str, params: SearchParams, flt: Filter, vector: list[float] | None
+) -> SearchPage:
+    store = get_store()
+    if vector is not None:
+        cutoff = max(params.score_cutoff, DENSE_MIN_CUTOFF)
+        hits = store.search(collection, vector, flt, limit=MAX_HITS, score_threshold=cutoff)
+        hits = _group(_sort(hits, params.sortby), params.group_by, params.group_size)
+        page = hits[params.offset : params.offset + params.limit]
+        return SearchPage(len(hits), [], page, _aggregate(hits, params.aggregations))
+    try:
+        total = store.count(collection, flt)
+    except VectorStoreError:
+        return SearchPage(0, [], [], {name: [] for name in params.aggregations})
+    wanted = params.offset + params.limit
+    if params.sortby or params.group_by:
+        wanted = MAX_SCROLL
+    hits, cursor = [], None
+    while len(hits) < wanted:
+        batch, cursor = store.scroll(
+            collection, flt, limit=min(1000, wanted - len(hits)), offset=cursor
+        )
+        hits.extend(batch)
+        if cursor is None:
+            break
+    hits = _group(_sort(hits, params.sortby), params.group_by, params.group_size)
+    if params.group_by:
+        total = len(hits)
+    aggregations = {
+        name: [{"key": k, "doc_count": c} for k, c in store.facet(collection, name, flt)]
+        for name in params.aggregations
+    }
+    return SearchPage(total, [], hits[params.offset : params.offset + params.limit], aggregations)
+
+
+def search_resources(params: SearchParams) -> SearchPage:
+    filters = dict(params.filters)
+    filters.setdefault("published", ["true"])
+    vector = embed_query(params.q) if params.q.strip() else None
+    page = _search(RESOURCES, params, build_filter(filters), vector)
+    page.ids = [int(h.payload["resource_id"]) for h in page.hits]
+    return page
+
+
+def search_content_files(params: SearchParams) -> SearchPage:
+    vector = embed_query(params.q) if params.q.strip() else None
+    page = _search(CONTENT_FILES, params, build_filter(params.filters), vector)
+    page.ids = [h.payload.get("result", {}).get("id") for h in page.hits]
+    return page
+
+
+def resource_point_id(resource_id: int) -> str:
+    row = (
+        EmbeddedPoint.objects.filter(resource_id=resource_id, source="resource")
+        .values_list("point_id", flat=True)
+        .first()
+    )
+    if row is None:
+        if not LearningResource.objects.filter(pk=resource_id).exists():
+            raise NotFound(f"No learning resource {resource_id}")
+        raise NotFound(f"Learning resource {resource_id} has no embedding yet")
+    return str(row)
+
+
+def similar_resources(
+    resource_id: int, filters: dict[str, list[str]], limit: int = 12
+) -> list[Hit]:
+    """Nearest neighbours of a resource's own vector, published only, never itself."""
+    pid = resource_point_id(resource_id)
+    store = get_store()
+    found = store.retrieve(RESOURCES, [pid], with_vectors=True)
+    if not found or not found[0].vector:
+        raise NotFound(f"Learning resource {resource_id} has no embedding yet")
+    flt_values = dict(filters)
+    flt_values["published"] = [flag(True)]
+    flt = build_filter(flt_values, exclude_ids=[pid])
+    hits = store.search(RESOURCES, found[0].vector, flt, limit=limit + 1)
+    return [h for h in hits if h.payload.get("resource_id") != resource_id][:limit]

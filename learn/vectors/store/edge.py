@@ -1,0 +1,221 @@
+"""Qdrant's in-process engine (qdrant-edge-py): one shard folder per collection under var/vectors/.
+
+A shard is opened by one process at a time (its WAL is locked); another process gets
+``VectorStoreUnavailable``. Run backfills in the process that serves (embedded mode) or use a
+Qdrant server (``QDRANT_URL``) when several processes write.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+import uuid
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import qdrant_edge as qe
+
+from learn.vectors.store.base import (
+    Filter,
+    Hit,
+    IndexType,
+    Point,
+    VectorStoreError,
+    VectorStoreUnavailable,
+    uniform,
+)
+
+_SCHEMAS = {
+    "keyword": qe.PayloadSchemaType.Keyword,
+    "integer": qe.PayloadSchemaType.Integer,
+    "float": qe.PayloadSchemaType.Float,
+    "datetime": qe.PayloadSchemaType.Datetime,
+}
+
+
+def _to_filter(flt: Filter | None) -> qe.Filter | None:
+    if flt is None or flt.is_empty():
+        return None
+    must: list[Any] = [
+        qe.FieldCondition(key, match=qe.MatchAny(uniform(values)))
+        for key, values in flt.must.items()
+    ]
+    must_not: list[Any] = []
+    if flt.exclude_ids:
+        must_not.append(qe.HasIdCondition({uuid.UUID(i) for i in flt.exclude_ids}))
+    return qe.Filter(must=must or None, must_not=must_not or None)
+
+
+def _hit(point: Any) -> Hit:
+    vector = getattr(point, "vector", None)
+    return Hit(
+        id=str(point.id),
+        score=float(getattr(point, "score", 0.0) or 0.0),
+        payload=dict(point.payload or {}),
+        vector=list(vector) if isinstance(vector, list) else None,
+    )
+
+
+class EdgeStore:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._shards: dict[str, qe.EdgeShard] = {}
+        self._lock = threading.RLock()
+
+    # ------------------------------------------------------------------ shards
+    def _path(self, name: str) -> Path:
+        return self.root / name
+
+    def _open(self, name: str) -> qe.EdgeShard:
+        shard = self._shards.get(name)
+        if shard is not None:
+            return shard
+        with self._lock:
+            shard = self._shards.get(name)
+            if shard is None:
+                path = self._path(name)
+                if not (path / "wal").exists():
+                    raise VectorStoreError(
+                        f"collection {name!r} does not exist yet: run `learn embeddings generate`"
+                    )
+                try:
+                    shard = qe.EdgeShard.load(str(path))
+                except Exception as exc:
+                    raise VectorStoreUnavailable(
+                        f"cannot open vector shard {name!r}: {exc}"
+                    ) from exc
+                self._shards[name] = shard
+            return shard
+
+    def _update(self, name: str, operation: Any) -> None:
+        shard = self._open(name)
+        with self._lock:
+            shard.update(operation)
+
+    def ensure_collection(self, name: str, dim: int, indexes: dict[str, IndexType]) -> None:
+        with self._lock:
+            path = self._path(name)
+            if name not in self._shards and not (path / "wal").exists():
+                path.mkdir(parents=True, exist_ok=True)
+                config = qe.EdgeConfig(
+                    vectors=qe.EdgeVectorParams(size=dim, distance=qe.Distance.Cosine)
+                )
+                try:
+                    self._shards[name] = qe.EdgeShard.create(str(path), config)
+                except Exception as exc:
+                    raise VectorStoreUnavailable(f"cannot create shard {name!r}: {exc}") from exc
+            shard = self._open(name)
+            info = shard.info()
+            existing = set(info.payload_schema)
+            for key, kind in indexes.items():
+                if key not in existing:
+                    shard.update(qe.UpdateOperation.create_field_index(key, _SCHEMAS[kind]))
+            stored = self._stored_dim(shard)
+            if stored is not None and stored != dim:
+                raise VectorStoreError(
+                    f"collection {name!r} holds {stored}-d vectors, the embedder makes {dim}-d: "
+                    "run `learn embeddings generate --all --recreate`"
+                )
+
+    @staticmethod
+    def _stored_dim(shard: qe.EdgeShard) -> int | None:
+        records, _ = shard.scroll(qe.ScrollRequest(limit=1, with_vector=True, with_payload=False))
+        for record in records:
+            if isinstance(record.vector, list):
+                return len(record.vector)
+        return None
+
+    def drop_collection(self, name: str) -> None:
+        with self._lock:
+            shard = self._shards.pop(name, None)
+            if shard is not None:
+                shard.close()
+            shutil.rmtree(self._path(name), ignore_errors=True)
+
+    # ------------------------------------------------------------------ writes
+    def upsert(self, name: str, points: Sequence[Point]) -> None:
+        if points:
+            self._update(
+                name,
+                qe.UpdateOperation.upsert_points(
+                    [
+                        qe.Point(uuid.UUID(p.id), [float(x) for x in p.vector], p.payload)
+                        for p in points
+                    ]
+                ),
+            )
+
+    def set_payload(self, name: str, point_id: str, payload: dict[str, Any]) -> None:
+        self._update(name, qe.UpdateOperation.set_payload([uuid.UUID(point_id)], payload))
+
+    def delete(self, name: str, ids: Sequence[str]) -> None:
+        if ids:
+            self._update(name, qe.UpdateOperation.delete_points([uuid.UUID(i) for i in ids]))
+
+    def delete_where(self, name: str, flt: Filter) -> None:
+        native = _to_filter(flt)
+        if native is None:
+            raise VectorStoreError("refusing to delete with an empty filter")
+        self._update(name, qe.UpdateOperation.delete_points_by_filter(native))
+
+    # ------------------------------------------------------------------ reads
+    def search(
+        self,
+        name: str,
+        vector: Sequence[float],
+        flt: Filter | None = None,
+        limit: int = 10,
+        offset: int = 0,
+        score_threshold: float | None = None,
+    ) -> list[Hit]:
+        request = qe.QueryRequest(
+            limit=limit,
+            offset=offset or None,
+            query=qe.Query.Nearest([float(x) for x in vector]),
+            filter=_to_filter(flt),
+            with_payload=True,
+            score_threshold=score_threshold,
+            params=qe.SearchParams(hnsw_ef=128),
+        )
+        return [_hit(p) for p in self._open(name).query(request)]
+
+    def retrieve(self, name: str, ids: Sequence[str], with_vectors: bool = False) -> list[Hit]:
+        if not ids:
+            return []
+        records = self._open(name).retrieve([uuid.UUID(i) for i in ids], True, with_vectors)
+        return [_hit(r) for r in records]
+
+    def scroll(
+        self, name: str, flt: Filter | None = None, limit: int = 100, offset: str | None = None
+    ) -> tuple[list[Hit], str | None]:
+        request = qe.ScrollRequest(
+            offset=uuid.UUID(offset) if offset else None,
+            limit=limit,
+            filter=_to_filter(flt),
+            with_payload=True,
+            with_vector=False,
+        )
+        records, next_id = self._open(name).scroll(request)
+        return [_hit(r) for r in records], (str(next_id) if next_id is not None else None)
+
+    def count(self, name: str, flt: Filter | None = None) -> int:
+        return int(self._open(name).count(qe.CountRequest(exact=True, filter=_to_filter(flt))))
+
+    def facet(
+        self, name: str, key: str, flt: Filter | None = None, limit: int = 1000
+    ) -> list[tuple[str, int]]:
+        response = self._open(name).facet(
+            qe.FacetRequest(key, limit=limit, exact=True, filter=_to_filter(flt))
+        )
+        return [(str(h.value), int(h.count)) for h in response.hits]
+
+    def optimize(self, name: str) -> None:
+        with self._lock:
+            self._open(name).optimize()
+
+    def close(self) -> None:
+        with self._lock:
+            for shard in self._shards.values():
+                shard.close()
+            self._shards.clear()

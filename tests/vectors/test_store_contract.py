@@ -1,0 +1,171 @@
+"""One contract suite for both vector stores: Qdrant Edge (in-process) and the qdrant-client store.
+
+The qdrant-client store runs against qdrant-client's own local engine here (no Qdrant server can be
+had on this machine); the same code talks to a server when QDRANT_URL is set.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from qdrant_client import QdrantClient
+
+from learn.vectors.documents import point_id
+from learn.vectors.store import Filter, Point, VectorStore, VectorStoreError, VectorStoreUnavailable
+from learn.vectors.store.edge import EdgeStore
+from learn.vectors.store.server import ServerStore
+
+DIM = 8
+INDEXES = {"f_kind": "keyword", "f_topic": "keyword", "resource_id": "integer"}
+
+
+@pytest.fixture(params=["edge", "client"])
+def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[VectorStore]:
+    store: VectorStore
+    if request.param == "edge":
+        store = EdgeStore(tmp_path / "edge")
+    else:
+        store = ServerStore(QdrantClient(location=":memory:"), prefix="t")
+    store.ensure_collection("things", DIM, INDEXES)  # type: ignore[arg-type]
+    yield store
+    store.close()
+
+
+def _vec(i: int) -> list[float]:
+    rng = np.random.default_rng(i)
+    v = rng.standard_normal(DIM)
+    return list(v / np.linalg.norm(v))
+
+
+def _points(n: int = 12) -> list[Point]:
+    return [
+        Point(
+            point_id("ocw", f"res-{i}"),
+            _vec(i),
+            {
+                "resource_id": i,
+                "f_kind": ["course" if i % 2 else "video"],
+                "kind": ["Course" if i % 2 else "Video"],
+                "f_topic": ["math", "physics"] if i % 3 == 0 else ["art"],
+                "free": "true" if i < 6 else "false",
+            },
+        )
+        for i in range(n)
+    ]
+
+
+def test_point_ids_are_deterministic_uuid5() -> None:
+    assert point_id("ocw", "18.06") == point_id("ocw", "18.06")
+    assert point_id("ocw", "18.06") != point_id("edx", "18.06")
+    assert point_id("ocw", "18.06", "run", "key", 0) != point_id("ocw", "18.06", "run", "key", 1)
+
+
+def test_upsert_search_retrieve(any_store: VectorStore) -> None:
+    points = _points()
+    any_store.upsert("things", points)
+    assert any_store.count("things") == 12
+    hits = any_store.search("things", points[4].vector, limit=3)
+    assert hits[0].id == points[4].id and hits[0].score == pytest.approx(1.0, abs=1e-4)
+    assert hits[0].payload["resource_id"] == 4
+    found = any_store.retrieve("things", [points[2].id], with_vectors=True)
+    assert found[0].vector is not None and np.allclose(found[0].vector, points[2].vector, atol=1e-5)
+
+
+def test_filters_or_within_and_across_keys(any_store: VectorStore) -> None:
+    any_store.upsert("things", _points())
+    flt = Filter(must={"f_kind": ["course"], "f_topic": ["math", "nothing"]})
+    hits = any_store.search("things", _vec(0), flt, limit=20)
+    assert sorted(h.payload["resource_id"] for h in hits) == [3, 9]
+    assert any_store.count("things", flt) == 2
+    flt = Filter(must={"resource_id": [1, 2, 3]})
+    assert any_store.count("things", flt) == 3
+
+
+def test_boolean_flags_stored_as_keywords_match(any_store: VectorStore) -> None:
+    any_store.upsert("things", _points())
+    assert any_store.count("things", Filter(must={"free": ["true"]})) == 6
+
+
+def test_exclude_ids(any_store: VectorStore) -> None:
+    points = _points()
+    any_store.upsert("things", points)
+    hits = any_store.search(
+        "things", points[5].vector, Filter(exclude_ids=[points[5].id]), limit=20
+    )
+    assert points[5].id not in {h.id for h in hits} and len(hits) == 11
+
+
+def test_score_threshold_and_offset(any_store: VectorStore) -> None:
+    points = _points()
+    any_store.upsert("things", points)
+    everything = any_store.search("things", points[0].vector, limit=12)
+    second_page = any_store.search("things", points[0].vector, limit=3, offset=3)
+    assert [h.id for h in second_page] == [h.id for h in everything[3:6]]
+    strong = any_store.search("things", points[0].vector, limit=12, score_threshold=0.99)
+    assert [h.id for h in strong] == [points[0].id]
+
+
+def test_scroll_pages_through_everything(any_store: VectorStore) -> None:
+    any_store.upsert("things", _points())
+    seen, cursor = [], None
+    while True:
+        batch, cursor = any_store.scroll("things", limit=5, offset=cursor)
+        seen.extend(h.id for h in batch)
+        if cursor is None:
+            break
+    assert len(seen) == len(set(seen)) == 12
+
+
+def test_facet_counts(any_store: VectorStore) -> None:
+    any_store.upsert("things", _points())
+    counts = dict(any_store.facet("things", "f_topic"))
+    assert counts == {"art": 8, "math": 4, "physics": 4}
+    assert dict(any_store.facet("things", "f_topic", Filter(must={"f_kind": ["video"]}))) == {
+        "art": 4,
+        "math": 2,
+        "physics": 2,
+    }
+
+
+def test_delete_set_payload_and_delete_where(any_store: VectorStore) -> None:
+    points = _points()
+    any_store.upsert("things", points)
+    any_store.delete("things", [points[0].id, points[1].id])
+    assert any_store.count("things") == 10
+    any_store.set_payload("things", points[2].id, {"extra": "yes"})
+    payload = any_store.retrieve("things", [points[2].id])[0].payload
+    assert payload["extra"] == "yes" and payload["resource_id"] == 2  # merged, not replaced
+    any_store.delete_where("things", Filter(must={"f_kind": ["video"]}))
+    assert any_store.count("things") == 5
+    with pytest.raises(VectorStoreError):
+        any_store.delete_where("things", Filter())
+
+
+def test_dimension_mismatch_is_reported(any_store: VectorStore) -> None:
+    any_store.upsert("things", _points(2))
+    with pytest.raises(VectorStoreError):
+        any_store.ensure_collection("things", DIM * 2, INDEXES)  # type: ignore[arg-type]
+
+
+def test_missing_collection_is_an_error(any_store: VectorStore) -> None:
+    with pytest.raises(VectorStoreError):
+        any_store.search("missing", _vec(1), limit=3)
+
+
+def test_unreachable_server_is_unavailable() -> None:
+    store = ServerStore.connect("http://127.0.0.1:8189", None, "t")  # nothing listens there
+    with pytest.raises(VectorStoreUnavailable):
+        store.count("things")
+
+
+def test_edge_shard_locked_by_another_opener(tmp_path: Path) -> None:
+    first = EdgeStore(tmp_path / "v")
+    first.ensure_collection("things", DIM, INDEXES)  # type: ignore[arg-type]
+    second = EdgeStore(tmp_path / "v")
+    with pytest.raises(VectorStoreUnavailable):
+        second.count("things")
+    first.close()
+    assert second.count("things") == 0
