@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from pathlib import Path
-
-from learn.config.env import get_env
 
 Echo = Callable[[str], None]
 
@@ -41,19 +38,17 @@ def prepare_demo(echo: Echo = print) -> None:
         except TaxonomyError as exc:
             echo(f"    taxonomy not loaded: {exc}")
 
-    shared = get_env().shared_path()
-    ocw_site = shared / "data" / "ocw_site" if shared else None
     pipeline = _optional("learn.etl.pipeline")
     if pipeline is None:
         echo("3/5 no ETL package installed: the catalog stays as it is")
-    elif ocw_site is not None and Path(ocw_site).is_dir():
-        echo(f"3/5 loading the OCW corpus from {ocw_site}")
-        run = pipeline.run_source("ocw", source=str(ocw_site))  # type: ignore[attr-defined]
-        echo(f"    {run}")
     else:
-        echo("3/5 no OCW corpus beside the checkout: loading the generated demo catalog")
-        run = pipeline.run_source("demo")  # type: ignore[attr-defined]
-        echo(f"    {run}")
+        echo("3/5 loading the catalog (the OCW corpus when reachable, else the generated demo)")
+        for run in pipeline.load_starter_catalog():  # type: ignore[attr-defined]
+            echo(
+                f"    {run.source}: {run.status} – {run.created} created, {run.updated} updated, "
+                f"{run.unchanged} unchanged, {run.skipped} skipped, {run.failed} failed"
+                + (f" ({run.message})" if run.message else "")
+            )
 
     indexing = _optional("learn.search.indexing")
     if indexing is None:

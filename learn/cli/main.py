@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import importlib
 import os
-import subprocess
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -120,7 +119,9 @@ def serve(
         "4",
         "learn.config.wsgi:application",
     ]
-    raise typer.Exit(subprocess.call(cmd))
+    sys.stdout.flush()
+    # Become Granian (no child process): signals from a supervisor reach the server directly.
+    os.execv(sys.executable, cmd)
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})

@@ -39,11 +39,26 @@ app.conf.update(
     redbeat_lock_timeout=15 * 60,
     worker_hijack_root_logger=False,
     timezone="UTC",
+    # One central routing table (Celery copies routes once, at the first send, so routes added
+    # later by a tasks module would be missed): embeddings work on its own queue, content
+    # ingestion on edx_content, everything else on default.
+    task_routes={
+        "learn.vectors.*": {"queue": "embeddings"},
+        "learn.etl.content.*": {"queue": "edx_content"},
+    },
 )
 # Schedules are contributed by capability packages (etl, vectors, ...) through ``BEAT_SCHEDULES``.
 app.conf.beat_schedule = {}
 app.autodiscover_tasks(
-    ["learn.ops", "learn.catalog", "learn.search", "learn.etl", "learn.etl.content"]
+    [
+        "learn.ops",
+        "learn.catalog",
+        "learn.search",
+        "learn.etl",
+        "learn.etl.content",
+        "learn.vectors",
+        "learn.news_events",
+    ]
 )
 
 
