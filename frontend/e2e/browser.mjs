@@ -40,12 +40,9 @@ export async function newPage(browser, width = 1280) {
   await context.route(/^https?:\/\/(?!127\.0\.0\.1|localhost)/, (route) => route.abort());
   const page = await context.newPage();
   page.errors = [];
-  page.on("pageerror", (e) => {
-    // React #418 is a recoverable hydration mismatch (React re-renders on the client). It shows up at random
-    // in production builds under CPU contention; it is reported, not failed on (see frontend/README.md).
-    if (String(e).includes("Minified React error #418")) console.log(`# warning: recoverable hydration mismatch on ${page.url()}`);
-    else page.errors.push(String(e));
-  });
+  // Any uncaught error fails the test, including React's hydration mismatches (#418). Pages stream their body
+  // inside a Suspense boundary (loading.tsx) so hydration never runs against a half-parsed document.
+  page.on("pageerror", (e) => page.errors.push(`${page.url()}: ${e}`));
   page.on("dialog", async (d) => {
     page.errors.push(`unexpected dialog: ${d.message()}`);
     await d.dismiss();

@@ -43,6 +43,23 @@ def file_checksum(record: ContentFileRecord) -> str:
     return hashlib.md5(basis.encode(), usedforsecurity=False).hexdigest()
 
 
+EXTRACTED_FIELDS = ("content", "content_title", "content_author", "content_language")
+
+
+def _keep_extracted_text(updates: list[ContentFile]) -> None:
+    """A metadata-only record (no text) keeps the text a content ingestion extracted earlier."""
+    blank = {obj.pk: obj for obj in updates if obj.content is None}
+    if not blank:
+        return
+    for pk, *values in ContentFile.objects.filter(pk__in=list(blank)).values_list(
+        "pk", *EXTRACTED_FIELDS
+    ):
+        obj = blank[pk]
+        for name, value in zip(EXTRACTED_FIELDS, values, strict=True):
+            if getattr(obj, name) is None:
+                setattr(obj, name, value)
+
+
 def load_content_files(
     resource: LearningResource,
     files: Sequence[ContentFileRecord],
@@ -98,6 +115,7 @@ def load_content_files(
             creates.append(obj)
         tagged.append((obj, record.content_tags))
     ContentFile.objects.bulk_create(creates)
+    _keep_extracted_text(updates)
     if updates:
         update_rows(ContentFile, updates, [*FILE_FIELDS, "checksum", "updated_on"])
     counts.created, counts.updated = len(creates), len(updates)

@@ -156,3 +156,14 @@ def test_vector_store_down_lexical_keeps_working_and_hybrid_falls_back(
     assert fused.status_code == 200
     assert fused.json()["metadata"]["hybrid_fallback"] == "lexical"
     assert fused.json()["results"][0]["id"] == both["algorithms"].pk
+
+
+def test_course_number_queries_stay_lexical(both: Catalog, lexical: TantivyBackend) -> None:
+    query = SearchQuery(text="6.006", limit=5)
+    result, flags = hybrid.hybrid_search(query, lexical)
+    assert flags["fusion"] == "lexical"
+    assert _ids(result) == _ids(lexical.search(query))
+    assert _ids(result)[0] == both["algorithms"].pk
+    assert hybrid.is_course_number_query("18.06 6.006") and not hybrid.is_course_number_query(
+        "6.006 x"
+    )

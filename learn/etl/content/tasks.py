@@ -1,6 +1,7 @@
 """Celery task on queue ``edx_content``: ingest one platform's content files from a location.
 
-Discovered by the Celery app (``learn.etl.content`` is in its autodiscover list).
+Discovered by the Celery app (``learn.etl.content`` is in its autodiscover list); routed by the
+central ``learn.etl.content.*`` entry of ``task_routes`` and by the task's own default queue.
 """
 
 from __future__ import annotations
@@ -54,10 +55,3 @@ def ingest_content_files_task(
     from learn.etl.content.ingest import ingest_content_files
 
     return summary(ingest_content_files(platform, source, run_id=run_id))
-
-
-_routes = app.conf.task_routes
-if isinstance(_routes, dict):
-    _routes[TASK_NAME] = {"queue": QUEUE}
-else:
-    app.conf.task_routes = {TASK_NAME: {"queue": QUEUE}}

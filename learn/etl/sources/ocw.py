@@ -313,7 +313,8 @@ def _content_files(
                 url=f"{url.rstrip('/')}/{path}/",
                 file_type=_text(data.get("file_type")) or None,
                 content_type=_content_type(data, path),
-                content=_text(data.get("content")) or None,
+                # A file's text comes from Tika at content ingestion; only pages carry their own.
+                content=None if file_url else _text(data.get("content")) or None,
                 content_tags=[str(t) for t in data.get("learning_resource_types") or []],
                 source_path=f"courses/{slug}/{path}/data.json",
                 file_extension=extension or (".html" if path.startswith("pages") else None),

@@ -54,6 +54,8 @@ class OnnxMiniLMEmbedder:
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
+        # No busy-waiting between ops: on a shared 2-core machine spinning threads starve others.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self._session = ort.InferenceSession(
             str(model_file()), sess_options=options, providers=["CPUExecutionProvider"]
         )

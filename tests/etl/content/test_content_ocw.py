@@ -55,9 +55,10 @@ def test_pages_resources_and_open_textbooks(site_copy: Path) -> None:
     [course] = report.courses
     assert (course.run_id, course.status) == (RUN_ID, "loaded")
     # the OCW catalog load wrote these rows (metadata); ingestion fills the same rows with text:
-    # pages and the file-less resource are identical, the three files gain their text
+    # pages carry their own text and are identical; the catalog load leaves a file's text to
+    # ingestion, so the four resources (three files, one whose file is missing) gain their text
     counts = course.counts
-    assert (counts.created, counts.updated, counts.unchanged, counts.unpublished) == (0, 3, 3, 0)
+    assert (counts.created, counts.updated, counts.unchanged, counts.unpublished) == (0, 4, 2, 0)
     assert [(p.key, p.message) for p in course.problems] == [
         (f"courses/{SLUG}/resources/resource_no_file", "file 'fubar.pdf' not found; metadata only")
     ]
@@ -170,3 +171,27 @@ def test_file_gone_falls_back_to_metadata(site_copy: Path) -> None:
     assert (key, f"file {name!r} not found; metadata only") in problems
     assert (course.counts.unpublished, course.counts.updated) == (0, 1)
     assert files()["resources/resource"].content == "This resource contains problem set 1"
+
+
+def test_catalog_reload_keeps_extracted_text(site_copy: Path) -> None:
+    """A changed OCW course reloaded by the catalog ETL keeps the text ingestion extracted."""
+    from learn.catalog.models import LearningResourceRun
+    from learn.etl.content_files import load_content_files
+    from learn.etl.records import ContentFileRecord
+
+    ingest_content_files("ocw", site_copy)
+    row = ContentFile.objects.filter(run__run_id=RUN_ID, key__endswith="resources/resource").get()
+    extracted = row.content
+    assert extracted
+    run = LearningResourceRun.objects.get(run_id=RUN_ID)
+    metadata_only = ContentFileRecord(
+        key=row.key or "", run_id=RUN_ID, title="Problem set 1 (renamed)", content=None
+    )
+    others = [
+        ContentFileRecord(key=f.key or "", run_id=RUN_ID, title=f.title, content=f.content)
+        for f in ContentFile.objects.filter(run=run, published=True).exclude(pk=row.pk)
+    ]
+    load_content_files(run.learning_resource, [metadata_only, *others])
+    row.refresh_from_db()
+    assert row.title == "Problem set 1 (renamed)"
+    assert row.content == extracted
