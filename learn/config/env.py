@@ -99,6 +99,15 @@ class LearnEnv(BaseSettings):
     content_max_file_bytes: int = 50 * 1024 * 1024
     content_max_archive_bytes: int = 2 * 1024 * 1024 * 1024  # uncompressed total of one archive
     content_max_archive_members: int = 100_000
+    # Webhooks (learn/etl/webhooks.py): HMAC-SHA256 secret of the content-file and OVS webhooks
+    # (header X-MITLearn-Signature) and the key OCW's publisher puts in its webhook body.
+    webhook_secret: str | None = None
+    ocw_webhook_key: str | None = None
+    course_archive_location: str | None = Field(
+        default=None, description="Folder or s3://BUCKET/PREFIX holding webhook content_paths"
+    )
+    # YouTube transcripts (learn/etl/sources/youtube_transcripts.py): the timedtext endpoint.
+    youtube_timedtext_url: str = "https://www.youtube.com/api/timedtext"
 
     @property
     def var_dir(self) -> Path:

@@ -6,5 +6,6 @@ urlpatterns = [
     path("", include("learn.ops.urls")),
     path("", include("learn.search.urls")),
     path("", include("learn.vectors.urls")),
+    path("", include("learn.etl.urls")),
     path("", include("learn.api.urls")),
 ]

@@ -16,6 +16,14 @@ pruned), ``QUEUE`` (Celery queue, default ``default``), ``IN_ALL`` (``False``: `
 it), ``item_id(raw) -> str`` (how to name a
 raw item in error reports) and ``finalize(records) -> records`` (a pure pass over the whole
 batch, e.g. to disambiguate ids).
+
+Partial loads (webhooks): ``run_source(name, only=[...])`` calls the module's
+``extract_only(config, source, ids)``; ``run_source(name, items=[...])`` loads raw items pushed to
+us. Both are non-full loads: nothing else of the source is unpublished.
+
+A *job* source has no records to load: it defines ``run_job(config, source, run, force)``, which
+fills the :class:`EtlRun` counts itself (e.g. ``youtube_transcripts``). It gets the same lock,
+Celery task, schedule and ``learn etl run`` as any source.
 """
 
 from __future__ import annotations
@@ -24,7 +32,7 @@ import importlib
 import logging
 import pkgutil
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from types import ModuleType
@@ -104,6 +112,8 @@ class SourceSpec:
 
 
 def _is_source_module(module: ModuleType) -> bool:
+    if callable(getattr(module, "run_job", None)):
+        return True
     return all(callable(getattr(module, attr, None)) for attr in ("extract", "transform"))
 
 
@@ -228,24 +238,42 @@ def run_source(
     config: LearnEnv | None = None,
     full: bool | None = None,
     raise_network_errors: bool = False,
+    only: Sequence[str] | None = None,
+    items: Sequence[Any] | None = None,
 ) -> EtlRun:
     """Run one source end to end and return its recorded :class:`EtlRun`.
 
     A source without configuration (and no explicit ``source`` location) is recorded as skipped;
     extract failures (network, bad payloads) fail the run and load and unpublish nothing. With
     ``raise_network_errors`` a network failure is re-raised after being recorded (Celery retries).
+    ``only`` (ids for the module's ``extract_only``) or ``items`` (raw items pushed by a webhook)
+    make a partial, non-full load.
     """
     from learn.etl.loader import load_resources
 
     spec = get_source(name)
     env = config or get_env()
-    run = EtlRun.objects.create(source=spec.name, origin=source or "", forced=force)
-    if source is None and not spec.configured(env):
+    partial = only is not None or items is not None
+    if only is not None and not callable(getattr(spec.module, "extract_only", None)):
+        raise UnknownSource(f"source {spec.name!r} cannot load selected items (no extract_only)")
+    origin = source or (f"only: {', '.join(only)}" if only is not None else "")
+    run = EtlRun.objects.create(source=spec.name, origin=origin[:2048], forced=force)
+    if source is None and items is None and not spec.configured(env):
         return _finish(run, RunStatus.skipped, f"{spec.name}: not configured; skipped")
+    job = getattr(spec.module, "run_job", None)
+    if callable(job):
+        return _run_job(spec, job, env, source, run, force, raise_network_errors)
+    if partial:
+        full = False
     try:
         with source_lock(spec.name):
             try:
-                raw_items = spec.module.extract(env, source)
+                if items is not None:
+                    raw_items: Iterable[Any] = items
+                elif only is not None:
+                    raw_items = spec.module.extract_only(env, source, list(only))
+                else:
+                    raw_items = spec.module.extract(env, source)
                 items = list(raw_items)
             except Exception as exc:  # noqa: BLE001 - any extract failure fails the run
                 logger.warning("etl %s: extract failed: %s", spec.name, exc)
@@ -276,6 +304,36 @@ def run_source(
         run.errors = [*run.errors, {"record": "", "message": f"{type(exc).__name__}: {exc}"}]
         _finish(run, RunStatus.failed, f"load failed: {exc}")
         raise
+    run.refresh_from_db()
+    return run
+
+
+def _run_job(
+    spec: SourceSpec,
+    job: Callable[..., None],
+    env: LearnEnv,
+    source: str | None,
+    run: EtlRun,
+    force: bool,
+    raise_network_errors: bool,
+) -> EtlRun:
+    """Run a job source under the source lock; it fills ``run``'s counts and status."""
+    try:
+        with source_lock(spec.name):
+            job(env, source, run, force)
+    except SourceBusy as exc:
+        return _finish(run, RunStatus.skipped, str(exc))
+    except Exception as exc:
+        logger.warning("etl %s: job failed: %s", spec.name, exc)
+        run.errors = [*run.errors, {"record": "", "message": f"{type(exc).__name__}: {exc}"}]
+        _finish(run, RunStatus.failed, f"job failed: {exc}")
+        if raise_network_errors or not is_network_error(exc):
+            raise
+        return run
+    if run.status == RunStatus.running:
+        _finish(run, RunStatus.ok)
+    elif run.finished_on is None:
+        _finish(run, run.status)
     run.refresh_from_db()
     return run
 

@@ -82,3 +82,6 @@ def _register_source_tasks() -> dict[str, Task]:
 
 
 SOURCE_TASKS: dict[str, Task] = _register_source_tasks()
+
+# the webhooks' tasks (learn/etl/webhook_tasks.py) register with the worker through this module
+from learn.etl import webhook_tasks as webhook_tasks  # noqa: E402

@@ -7,6 +7,7 @@ ranking. They are computed here once, from the serialized resource (or content f
 from __future__ import annotations
 
 import re
+import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -87,6 +88,21 @@ def course_number_forms(value: str) -> list[str]:
     return forms
 
 
+def course_group(value: str) -> float:
+    """Runs of one course share a group: a number derived from its base course number."""
+    forms = course_number_forms(value)
+    return float(zlib.crc32(forms[-1].encode()) + 1) if forms else 0.0
+
+
+def is_foundation_number(value: str) -> bool:
+    """MIT numbers a subject's first courses low: two digits (7.03, 18.02) or X.0xx (6.006)."""
+    match = COURSE_NUMBER_RE.match(value.strip().lower())
+    if not match or not match.group(2).isdigit():
+        return False
+    digits = match.group(2)
+    return len(digits) <= 2 or digits.startswith("0")
+
+
 def looks_like_course_number(token: str) -> bool:
     return bool(COURSE_NUMBER_RE.match(token.lower()))
 
@@ -138,6 +154,7 @@ def resource_fields(doc: IndexDocument) -> IndexFields:
             if form not in course_numbers:
                 course_numbers.append(form)
     primary = next((n for n in numbers if n.get("primary")), numbers[0] if numbers else None)
+    primary_value = str((primary or {}).get("value") or "")
     topics = _names(src.get("topics"))
     ocw_topics = [str(t) for t in src.get("ocw_topics") or []]
     departments = src.get("departments") or []
@@ -229,6 +246,8 @@ def resource_fields(doc: IndexDocument) -> IndexFields:
         "browse_key": browse,
         "is_program": 1.0 if resource_type == "program" else 0.0,
         "is_intro": 1.0 if INTRO_RE.match(str(src.get("title") or "")) else 0.0,
+        "is_foundation": 1.0 if is_foundation_number(primary_value) else 0.0,
+        "course_group": course_group(primary_value),
     }
     fields.keywords = {
         "readable_id": str(src.get("readable_id") or ""),
@@ -284,6 +303,8 @@ def content_file_fields(doc: IndexDocument) -> IndexFields:
         "browse_key": float(src["id"]),
         "is_program": 0.0,
         "is_intro": 0.0,
+        "is_foundation": 0.0,
+        "course_group": 0.0,
     }
     fields.keywords = {
         "readable_id": str(src.get("resource_readable_id") or ""),

@@ -8,6 +8,7 @@ class VectorsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from learn.vectors import listeners
+        from learn.vectors import listeners, tasks  # tasks: registered for the worker
 
         listeners.register()
+        del tasks

@@ -69,7 +69,7 @@ def generate(
         raise typer.Exit(1) from exc
     typer.echo(json.dumps(report.as_dict()))
     if report.failed:
-        typer.echo(f"{len(report.failed)} resources failed; they stay queued for a retry", err=True)
+        typer.echo(f"{len(report.failed)} resources failed; the catch-up retries them", err=True)
         raise typer.Exit(1)
 
 

@@ -12,12 +12,37 @@ from learn.vectors.store import Hit
 
 
 def resources_json(ids: Sequence[int]) -> list[dict[str, Any]]:
-    """Serialized resources in the order of ``ids`` (ids no longer published are dropped)."""
+    """Serialized resources in the order of ``ids`` (ids no longer published are dropped).
+
+    The lexical index stores every published resource's JSON: one query there is much cheaper than
+    serializing from the database, which remains the fallback for anything it lacks.
+    """
     if not ids:
         return []
-    items = serialize_resources(published_resources().filter(pk__in=list(ids)))
-    by_id = {item["id"]: item for item in items}
+    by_id = _from_search_index(ids)
+    missing = [i for i in ids if i not in by_id]
+    if missing:
+        for item in serialize_resources(published_resources().filter(pk__in=missing)):
+            by_id[item["id"]] = item
     return [by_id[i] for i in ids if i in by_id]
+
+
+def _from_search_index(ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    from learn.search.backends import SearchUnavailable, get_backend
+    from learn.search.query import SearchQuery
+
+    out: dict[int, dict[str, Any]] = {}
+    try:
+        backend = get_backend()
+        for start in range(0, len(ids), 100):
+            part = tuple(str(i) for i in ids[start : start + 100])
+            query = SearchQuery(filters={"id": part}, limit=len(part), show_ocw_files=True)
+            for hit in backend.search(query).hits:
+                if hit.source.get("id") is not None:
+                    out[int(hit.source["id"])] = hit.source
+    except SearchUnavailable:
+        return {}
+    return out
 
 
 _OWNER_KEYS = ("offered_by", "platform", "departments", "topics")

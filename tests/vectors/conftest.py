@@ -79,6 +79,18 @@ def store(_session_store: EdgeStore, embedder: Embedder) -> Iterator[VectorStore
     set_store(previous)
 
 
+@pytest.fixture(autouse=True)
+def _empty_lexical_index(tmp_path: Path) -> Iterator[None]:
+    """Never read the project's own lexical index: an empty one in a temp folder (tests that need
+    lexical results build theirs)."""
+    from learn.search.backends import reset_backend
+    from learn.search.backends.tantivy import TantivyBackend
+
+    reset_backend(TantivyBackend(tmp_path / "empty-search"))
+    yield
+    reset_backend(None)
+
+
 @pytest.fixture
 def catalog(db: None) -> Catalog:
     return build_catalog()

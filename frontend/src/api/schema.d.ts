@@ -991,6 +991,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/webhooks/content_files/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Webhook handler for ContentFile updates */
+        post: operations["v1_webhooks_content_files_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/content_files/delete/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Webhook handler for ContentFile DELETE requests */
+        post: operations["v1_webhooks_content_files_delete_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/ovs_videos/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Webhook handler for OVS video upserts and deletes */
+        post: operations["v1_webhooks_ovs_videos_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1017,7 +1068,7 @@ export interface components {
             readonly content_feature_type: string[];
             content_language?: string | null;
             content_title?: string | null;
-            content_type?: components["schemas"]["ContentTypeEnum"];
+            content_type?: components["schemas"]["ContentFileContentTypeEnum"];
             /** @description Extract the course number(s) from the associated course */
             readonly course_number: string[];
             readonly departments: components["schemas"]["LearningResourceDepartment"][];
@@ -1056,7 +1107,21 @@ export interface components {
          *     * `pdf` - pdf
          * @enum {string}
          */
-        ContentTypeEnum: "page" | "file" | "video" | "pdf";
+        ContentFileContentTypeEnum: "page" | "file" | "video" | "pdf";
+        /** @description Serializer for ContentFile webhook requests. */
+        ContentFileWebHookRequest: {
+            content_path?: string;
+            course_id?: string | null;
+            course_readable_id?: string | null;
+            source: components["schemas"]["SourceEnum"];
+        };
+        /** @description Serializer for ContentFile webhook requests. */
+        ContentFileWebHookRequestRequest: {
+            content_path?: string;
+            course_id?: string | null;
+            course_readable_id?: string | null;
+            source: components["schemas"]["SourceEnum"];
+        };
         Course: {
             readonly course_numbers: components["schemas"]["CourseNumber"][] | null;
         };
@@ -1604,7 +1669,7 @@ export interface components {
             readonly content_feature_type: string[];
             content_language?: string | null;
             content_title?: string | null;
-            content_type?: components["schemas"]["ContentTypeEnum"];
+            content_type?: components["schemas"]["ContentFileContentTypeEnum"];
             /** @description Extract the course number(s) from the associated course */
             readonly course_number: string[];
             readonly departments: components["schemas"]["LearningResourceDepartment"][];
@@ -1636,6 +1701,13 @@ export interface components {
         };
         /** @enum {unknown} */
         NullEnum: null;
+        /** @description Serializer for OVS video webhook requests: a video (``key``) or ``video_id`` + delete. */
+        OVSVideoWebhookRequestRequest: {
+            /** @default false */
+            delete: boolean;
+            key?: string;
+            video_id?: string;
+        };
         PaginatedContentFileList: {
             /** @example 123 */
             count: number;
@@ -2265,6 +2337,22 @@ export interface components {
             price: string;
             start_date: string;
         };
+        /**
+         * @description * `mit_edx` - mit_edx
+         *     * `mitpe` - mitpe
+         *     * `mitxonline` - mitxonline
+         *     * `oll` - oll
+         *     * `ocw` - ocw
+         *     * `podcast` - podcast
+         *     * `mit_climate` - mit_climate
+         *     * `see` - see
+         *     * `xpro` - xpro
+         *     * `youtube` - youtube
+         *     * `canvas` - canvas
+         *     * `ovs` - ovs
+         * @enum {string}
+         */
+        SourceEnum: "mit_edx" | "mitpe" | "mitxonline" | "oll" | "ocw" | "podcast" | "mit_climate" | "see" | "xpro" | "youtube" | "canvas" | "ovs";
         Video: {
             readonly caption_urls: components["schemas"]["CaptionUrl"][];
             /** Format: uri */
@@ -2479,6 +2567,12 @@ export interface components {
          * @enum {string}
          */
         VideoResourceResourceTypeEnum: "video";
+        /** @description Serializer for webhook responses. */
+        WebhookResponse: {
+            error?: string;
+            message?: string;
+            status: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -5585,6 +5679,78 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["VideoResource"];
+                };
+            };
+        };
+    };
+    v1_webhooks_content_files_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContentFileWebHookRequestRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ContentFileWebHookRequestRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookResponse"];
+                };
+            };
+        };
+    };
+    v1_webhooks_content_files_delete_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContentFileWebHookRequestRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ContentFileWebHookRequestRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContentFileWebHookRequest"];
+                };
+            };
+        };
+    };
+    v1_webhooks_ovs_videos_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["OVSVideoWebhookRequestRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["OVSVideoWebhookRequestRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookResponse"];
                 };
             };
         };

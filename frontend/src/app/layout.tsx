@@ -20,7 +20,7 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
         </a>
         <header className="site-header">
           <div className="header-inner">
-            <Link href="/" className="logo">
+            <Link prefetch={false} href="/" className="logo">
               Learn
             </Link>
             <form role="search" action="/search" method="get" className="header-search" aria-label="Site search">
@@ -33,22 +33,22 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
             <nav aria-label="Main">
               <ul>
                 <li>
-                  <Link href="/search">Browse</Link>
+                  <Link prefetch={false} href="/search">Browse</Link>
                 </li>
                 <li>
-                  <Link href="/topics">Topics</Link>
+                  <Link prefetch={false} href="/topics">Topics</Link>
                 </li>
                 <li>
-                  <Link href="/departments">Departments</Link>
+                  <Link prefetch={false} href="/departments">Departments</Link>
                 </li>
                 <li>
-                  <Link href="/units">Units</Link>
+                  <Link prefetch={false} href="/units">Units</Link>
                 </li>
                 <li>
-                  <Link href="/podcasts">Podcasts</Link>
+                  <Link prefetch={false} href="/podcasts">Podcasts</Link>
                 </li>
                 <li>
-                  <Link href="/videos">Videos</Link>
+                  <Link prefetch={false} href="/videos">Videos</Link>
                 </li>
               </ul>
             </nav>
@@ -61,13 +61,13 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
           <nav aria-label="Footer">
             <ul>
               <li>
-                <Link href="/topics">All topics</Link>
+                <Link prefetch={false} href="/topics">All topics</Link>
               </li>
               <li>
-                <Link href="/departments">All departments</Link>
+                <Link prefetch={false} href="/departments">All departments</Link>
               </li>
               <li>
-                <Link href="/units">Academic and professional units</Link>
+                <Link prefetch={false} href="/units">Academic and professional units</Link>
               </li>
             </ul>
           </nav>

@@ -9,7 +9,7 @@ export default function NotFound() {
       <h1>Page not found</h1>
       <p>We couldn’t find what you were looking for. It may have moved or been removed.</p>
       <p>
-        <Link href="/">Go to the home page</Link> or <Link href="/search">search the catalog</Link>.
+        <Link prefetch={false} href="/">Go to the home page</Link> or <Link prefetch={false} href="/search">search the catalog</Link>.
       </p>
     </div>
   );

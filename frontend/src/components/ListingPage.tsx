@@ -32,7 +32,7 @@ export async function ListingPage({ title, path, sections }: { title: string; pa
           )}
           {data[i].count > data[i].results.length && (
             <p>
-              <Link href={`/search?resource_type=${s.type}&sortby=new`}>See all {s.title.toLowerCase()}</Link>
+              <Link prefetch={false} href={`/search?resource_type=${s.type}&sortby=new`}>See all {s.title.toLowerCase()}</Link>
             </p>
           )}
         </section>

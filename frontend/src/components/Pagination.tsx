@@ -8,7 +8,7 @@ export function Pagination({ page, lastPage, hrefForPage }: { page: number; last
   return (
     <nav className="pagination" aria-label="Pagination">
       <ul>
-        <li>{page > 1 ? <Link href={hrefForPage(page - 1)} rel="prev">Previous</Link> : <span aria-disabled="true">Previous</span>}</li>
+        <li>{page > 1 ? <Link prefetch={false} href={hrefForPage(page - 1)} rel="prev">Previous</Link> : <span aria-disabled="true">Previous</span>}</li>
         {sorted.map((p, i) => (
           <li key={p}>
             {i > 0 && sorted[i - 1] !== p - 1 && <span aria-hidden="true">…</span>}
@@ -18,13 +18,13 @@ export function Pagination({ page, lastPage, hrefForPage }: { page: number; last
                 {p}
               </span>
             ) : (
-              <Link href={hrefForPage(p)} aria-label={`Page ${p}`}>
+              <Link prefetch={false} href={hrefForPage(p)} aria-label={`Page ${p}`}>
                 {p}
               </Link>
             )}
           </li>
         ))}
-        <li>{page < lastPage ? <Link href={hrefForPage(page + 1)} rel="next">Next</Link> : <span aria-disabled="true">Next</span>}</li>
+        <li>{page < lastPage ? <Link prefetch={false} href={hrefForPage(page + 1)} rel="next">Next</Link> : <span aria-disabled="true">Next</span>}</li>
       </ul>
     </nav>
   );

@@ -33,7 +33,7 @@ export function ResourceCard({ resource, href, variant = "row", headingLevel = 3
       <div className="card-body">
         <p className="card-type">{resourceTypeLabel(resource)}</p>
         <Heading className="card-title">
-          <Link href={href} scroll={false}>
+          <Link prefetch={false} href={href} scroll={false}>
             {titleFragment ? <Highlight fragment={titleFragment} /> : resource.title}
           </Link>
         </Heading>

@@ -131,7 +131,7 @@ export function ResourceDetails({ resource, headingLevel }: { resource: Resource
               <ul className="tags">
                 {topics.map((t) => (
                   <li key={t.id}>
-                    <Link href={topicPath(t)}>{t.name}</Link>
+                    <Link prefetch={false} href={topicPath(t)}>{t.name}</Link>
                   </li>
                 ))}
               </ul>
@@ -142,7 +142,7 @@ export function ResourceDetails({ resource, headingLevel }: { resource: Resource
               <ul className="tags">
                 {departments.map((d) => (
                   <li key={d.department_id}>
-                    <Link href={departmentPath(d)}>{d.name}</Link>
+                    <Link prefetch={false} href={departmentPath(d)}>{d.name}</Link>
                   </li>
                 ))}
               </ul>
@@ -153,7 +153,7 @@ export function ResourceDetails({ resource, headingLevel }: { resource: Resource
           <Info label="Languages">{languages.join(", ")}</Info>
           <Info label="Duration">{duration || ""}</Info>
           <Info label="Time commitment">{resource.time_commitment || ""}</Info>
-          <Info label="Offered by">{resource.offered_by ? <Link href={unitPath(resource.offered_by)}>{resource.offered_by.name}</Link> : null}</Info>
+          <Info label="Offered by">{resource.offered_by ? <Link prefetch={false} href={unitPath(resource.offered_by)}>{resource.offered_by.name}</Link> : null}</Info>
           <Info label="Number of courses">{courseCount ? String(courseCount) : ""}</Info>
           <Info label="Number of episodes">{episodeCount ? String(episodeCount) : ""}</Info>
           <Info label="Podcast">
@@ -161,7 +161,7 @@ export function ResourceDetails({ resource, headingLevel }: { resource: Resource
               <ul className="tags">
                 {parentPodcasts.map((p) => (
                   <li key={p.id}>
-                    <Link href={`/resource/${p.id}`}>{p.title}</Link>
+                    <Link prefetch={false} href={`/resource/${p.id}`}>{p.title}</Link>
                   </li>
                 ))}
               </ul>

@@ -220,7 +220,7 @@ export async function SearchView({ pathname, params, fixed = {}, heading, headin
             <summary>Filters</summary>
             <div className="prof-toggle" role="group" aria-label="Audience">
               {(["", "false", "true"] as const).map((p) => (
-                <Link key={p || "all"} href={hrefFor(pathname, withProfessional(state, p), fixed)} aria-current={state.professional === p ? "true" : undefined} scroll={false}>
+                <Link prefetch={false} key={p || "all"} href={hrefFor(pathname, withProfessional(state, p), fixed)} aria-current={state.professional === p ? "true" : undefined} scroll={false}>
                   {p === "" ? "All" : p === "true" ? "Professional" : "Academic"}
                 </Link>
               ))}
@@ -243,7 +243,7 @@ export async function SearchView({ pathname, params, fixed = {}, heading, headin
             <ul>
               {TABS.map((t) => (
                 <li key={t}>
-                  <Link href={hrefFor(pathname, withTab(state, t), fixed)} aria-current={state.tab === t ? "page" : undefined} scroll={false}>
+                  <Link prefetch={false} href={hrefFor(pathname, withTab(state, t), fixed)} aria-current={state.tab === t ? "page" : undefined} scroll={false}>
                     {tabLabel(t)}
                     {tabCounts && <span className="tab-count"> ({formatCount(tabCounts.get(t) ?? 0)})</span>}
                   </Link>
@@ -267,13 +267,13 @@ export async function SearchView({ pathname, params, fixed = {}, heading, headin
               <ul>
                 {chips.map((c) => (
                   <li key={c.href}>
-                    <Link className="chip" href={c.href} scroll={false} aria-label={`Remove filter ${c.label}`}>
+                    <Link prefetch={false} className="chip" href={c.href} scroll={false} aria-label={`Remove filter ${c.label}`}>
                       {c.label} <span aria-hidden="true">×</span>
                     </Link>
                   </li>
                 ))}
               </ul>
-              <Link className="clear-all" href={hrefFor(pathname, clearFacets(state), fixed)} scroll={false}>
+              <Link prefetch={false} className="clear-all" href={hrefFor(pathname, clearFacets(state), fixed)} scroll={false}>
                 Clear all
               </Link>
             </div>
@@ -281,7 +281,7 @@ export async function SearchView({ pathname, params, fixed = {}, heading, headin
 
           {suggestion && suggestion.toLowerCase() !== state.q.toLowerCase() && (
             <p className="did-you-mean">
-              Did you mean <Link href={hrefFor(pathname, withQuery(state, suggestion), fixed)}>{suggestion}</Link>?
+              Did you mean <Link prefetch={false} href={hrefFor(pathname, withQuery(state, suggestion), fixed)}>{suggestion}</Link>?
             </p>
           )}
 
@@ -292,14 +292,14 @@ export async function SearchView({ pathname, params, fixed = {}, heading, headin
               <h3>No results found</h3>
               {state.page > lastPage ? (
                 <p>
-                  This page is past the last page of results. <Link href={hrefFor(pathname, withPage(state, 1), fixed)}>Go to the first page</Link>.
+                  This page is past the last page of results. <Link prefetch={false} href={hrefFor(pathname, withPage(state, 1), fixed)}>Go to the first page</Link>.
                 </p>
               ) : (
                 <p>Try different words, fewer filters, or browse by topic.</p>
               )}
               {chips.length > 0 && (
                 <p>
-                  <Link href={hrefFor(pathname, clearFacets(state), fixed)}>Clear all filters</Link>
+                  <Link prefetch={false} href={hrefFor(pathname, clearFacets(state), fixed)}>Clear all filters</Link>
                 </p>
               )}
             </div>
@@ -322,7 +322,7 @@ export async function SearchView({ pathname, params, fixed = {}, heading, headin
             <>
               <ResourceDetails resource={drawer.resource} headingLevel={2} />
               <p>
-                <Link href={`/resource/${drawer.resource.id}`}>View full page</Link>
+                <Link prefetch={false} href={`/resource/${drawer.resource.id}`}>View full page</Link>
               </p>
               {drawer.related.map((c, i) => (
                 <Carousel key={c.title} id={`drawer-carousel-${i}`} title={c.title} resources={c.items} />

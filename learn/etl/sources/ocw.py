@@ -98,6 +98,25 @@ def extract(config: LearnEnv | None = None, source: str | None = None) -> list[d
     ]
 
 
+def extract_only(
+    config: LearnEnv | None, source: str | None, slugs: list[str]
+) -> list[dict[str, Any]]:
+    """Only the named courses (the OCW webhook's prefixes), in the shape :func:`extract` gives.
+
+    A course missing from the source becomes an item without ``data`` whose transform reports it.
+    """
+    from learn.etl.sources._ocw_partial import read_courses
+
+    env = config or get_env()
+    location = source or default_location(env)
+    if not location:
+        raise OcwExtractError("no OCW source: pass --source or set OCW_DATA_SOURCE")
+    return [
+        {"slug": slug, "data": data, "base_url": env.ocw_base_url, "files": files, "error": error}
+        for slug, data, files, error in read_courses(location, slugs, env)
+    ]
+
+
 def _decode(text: str | bytes, where: str) -> dict[str, Any]:
     if isinstance(text, bytes):
         text = text.decode("utf-8", errors="replace")
@@ -373,7 +392,7 @@ def transform(raw: dict[str, Any]) -> list[ResourceRecord]:
     slug = str(raw.get("slug") or "")
     data = raw.get("data")
     if not isinstance(data, dict):
-        raise TransformError(slug, "data.json is not a JSON object")
+        raise TransformError(slug, str(raw.get("error") or "data.json is not a JSON object"))
     if not _text(data.get("primary_course_number")):
         raise TransformError(slug, "missing primary_course_number")
     run_id = _text(data.get("legacy_uid")) or _text(data.get("site_uid"))

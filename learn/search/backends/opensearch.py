@@ -78,7 +78,9 @@ RANK_SCRIPT = (
     "}"
     "double prog = doc['search.n.is_program'].value > 0 ? params.program_boost : 1.0;"
     "double intro = doc['search.n.is_intro'].value > 0 ? params.intro_boost : 1.0;"
-    "return _score * c * d * prog * intro;"
+    "double found = doc['search.n.is_foundation'].size() > 0"
+    " && doc['search.n.is_foundation'].value > 0 ? params.foundation_boost : 1.0;"
+    "return _score * c * d * prog * intro * found;"
 )
 
 
@@ -104,6 +106,8 @@ def index_settings() -> dict[str, Any]:
         "browse_key",
         "is_program",
         "is_intro",
+        "is_foundation",
+        "course_group",
     ]
     facets = [
         "id",
@@ -356,6 +360,7 @@ def search_body(query: SearchQuery, now: float) -> dict[str, Any]:
                             "now": now,
                             "program_boost": 3.0,
                             "intro_boost": 1.15,
+                            "foundation_boost": 1.15,
                         },
                     }
                 },

@@ -9,12 +9,15 @@ A rebuild writes a fresh generation directory and switches to it atomically, so 
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 import shutil
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
@@ -87,6 +90,8 @@ NUMBER_FIELDS = (
     "browse_key",
     "is_program",
     "is_intro",
+    "is_foundation",
+    "course_group",
 )
 # sortby → (fast field, ascending)
 SORT_FIELDS: dict[str, tuple[str, bool]] = {
@@ -112,16 +117,25 @@ RERANK_WINDOW = 200
 MAX_WINDOW = 2000
 PROGRAM_BOOST = 3.0
 INTRO_BOOST = 1.15
+FOUNDATION_BOOST = 1.15
+RUN_GROUP_FLOOR = 0.9
 SYNONYM_WEIGHT = 0.6
 CORRECTION_WEIGHT = 0.85
 PREFIX_WEIGHT = 2.0
 PROXIMITY_WEIGHT = 0.5
 TITLE_EXACT_WEIGHT = 3.0
 COMMON_WORD_DF = 3
+TOPIC_MATCH_SCORE = 8.0
+# A word found in several fields (title and topics and description) counts a little more.
+WORD_TIE_BREAKER = 0.1
 COURSE_NUMBER_BOOST = 12.0
 COURSE_NUMBER_BASE_BOOST = 10.0
 AGG_SIZE = 10000
 WRITER_HEAP = 128_000_000
+# A rebuild of more than one batch prepares field values in worker processes while this one
+# feeds Tantivy's indexing threads (preparing documents in Python is half the CPU of a rebuild).
+PREP_BATCH = 2000
+PREP_WORKERS = max(2, min(4, os.cpu_count() or 2))
 RELOAD_INTERVAL = 0.5
 
 
@@ -183,37 +197,86 @@ def _uid(index: str, doc_id: str) -> str:
     return f"{index}:{doc_id}"
 
 
+_FACET_COLUMNS = tuple(
+    (name, f"f_{name}", f"l_{name}" if name in FOLDED_FACETS else None) for name in FACET_FIELDS
+)
+_SPELL_SOURCES = ("title", "topics", "instructors", "description")
+
+
 def document_values(doc: IndexDocument, english: tantivy.TextAnalyzer) -> dict[str, Any]:
-    """The field values of one document, as plain data."""
+    """The field values of one document, as plain data (the indexer's per-document hot path)."""
     fields: IndexFields = index_fields(doc)
     text = fields.text
+    title = text.get("title", "")
+    keywords = fields.keywords
     values: dict[str, Any] = {
-        "uid": [_uid(doc.index, doc.id)],
-        "kind": [doc.index],
-        "doc_id": [fields.id],
-        "source": [orjson.dumps(doc.source, default=str)],
-        "title_plain": [text.get("title", "")],
-        "title_exact": [" ".join(str(t) for t in english.analyze(text.get("title", "")))],
-        "spell": [
-            " ".join(text.get(k, "") for k in ("title", "topics", "instructors", "description"))
-        ],
-        "readable_id": [fields.keywords.get("readable_id", "")],
-        "sort_coursenum": [fields.keywords.get("sort_coursenum", "~")],
+        "uid": _uid(doc.index, doc.id),
+        "kind": doc.index,
+        "doc_id": fields.id,
+        "source": orjson.dumps(doc.source, default=str),
+        "title_plain": title,
+        "title_exact": " ".join(map(str, english.analyze(title))),
+        "spell": " ".join([text.get(k, "") for k in _SPELL_SOURCES]),
+        "readable_id": keywords.get("readable_id", ""),
+        "sort_coursenum": keywords.get("sort_coursenum", "~"),
     }
     for name, value in text.items():
         if value:
-            values[name] = [value]
+            values[name] = value
     if fields.course_numbers:
         values["course_number"] = fields.course_numbers
-    for name in FACET_FIELDS:
-        facet = fields.facets.get(name)
+    facets = fields.facets
+    for name, column, folded in _FACET_COLUMNS:
+        facet = facets.get(name)
         if facet:
-            values[f"f_{name}"] = facet
-            if name in FOLDED_FACETS:
-                values[f"l_{name}"] = [v.lower() for v in facet]
+            values[column] = facet
+            if folded:
+                values[folded] = [v.lower() for v in facet]
+    numbers = fields.numbers
     for name in NUMBER_FIELDS:
-        values[name] = [float(fields.numbers.get(name, 0.0))]
+        values[name] = float(numbers.get(name, 0.0))
     return values
+
+
+_WORKER_ANALYZER: tantivy.TextAnalyzer | None = None
+
+
+def prepare_batch(docs: list[IndexDocument]) -> list[dict[str, Any]]:
+    """Field values of a batch of documents (runs in a rebuild's worker processes)."""
+    global _WORKER_ANALYZER
+    if _WORKER_ANALYZER is None:
+        _WORKER_ANALYZER = _analyzers()["en_learn"]
+    return [document_values(doc, _WORKER_ANALYZER) for doc in docs]
+
+
+def _batches(documents: Iterable[IndexDocument], size: int) -> Iterator[list[IndexDocument]]:
+    it = iter(documents)
+    while batch := list(islice(it, size)):
+        yield batch
+
+
+def prepared_values(
+    documents: Iterable[IndexDocument], english: tantivy.TextAnalyzer
+) -> Iterator[dict[str, Any]]:
+    """Field values of every document, in order. Large inputs are prepared by worker processes;
+    the documents themselves are read here (database cursors stay in this thread)."""
+    batches = _batches(documents, PREP_BATCH)
+    first = next(batches, [])
+    parallel = len(first) == PREP_BATCH and not multiprocessing.current_process().daemon
+    if not parallel:
+        for batch in chain([first], batches):
+            for doc in batch:
+                yield document_values(doc, english)
+        return
+    # spawn: workers never inherit this process's threads, locks or database connections.
+    with multiprocessing.get_context("spawn").Pool(PREP_WORKERS) as pool:
+        pending = deque([pool.apply_async(prepare_batch, (first,))])
+        for batch in batches:
+            pending.append(pool.apply_async(prepare_batch, (batch,)))
+            if len(pending) > PREP_WORKERS:
+                yield from pending.popleft().get()
+        while pending:
+            yield from pending.popleft().get()
 
 
 class TantivyBackend(SearchBackend):
@@ -373,8 +436,8 @@ class TantivyBackend(SearchBackend):
             writer = fresh.writer(heap_size=WRITER_HEAP * 2, num_threads=0)
             count = 0
             try:
-                for doc in documents:
-                    writer.add_document(self._document(doc))
+                for values in prepared_values(documents, self.analyzers["en_learn"]):
+                    writer.add_document(tantivy.Document.from_dict(values, self.schema))
                     count += 1
                     if progress and count % 500 == 0:
                         progress(500)
@@ -442,7 +505,9 @@ class TantivyBackend(SearchBackend):
                     tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in options])
                 )
             else:
-                per_word.append(tantivy.Query.disjunction_max_query(options, tie_breaker=0.1))
+                per_word.append(
+                    tantivy.Query.disjunction_max_query(options, tie_breaker=WORD_TIE_BREAKER)
+                )
         if len(per_word) == 1:
             return per_word[0]
         return tantivy.Query.boolean_query([(tantivy.Occur.Must, q) for q in per_word])
@@ -589,6 +654,14 @@ class TantivyBackend(SearchBackend):
             # The whole query is the title: what a learner who types a course name wants first.
             exact = self._term("title_exact", " ".join(stems))
             bonus.append(tantivy.Query.boost_query(exact, TITLE_EXACT_WEIGHT))
+        words = parsed.words()
+        if words and not parsed.course_numbers and not parsed.phrases:
+            # The whole query names a subject ("genetics", "leadership"): courses filed under it.
+            name = " ".join(words)
+            topic = tantivy.Query.boolean_query(
+                [(tantivy.Occur.Should, self._term(f, name)) for f in ("l_topic", "l_ocw_topic")]
+            )
+            bonus.append(tantivy.Query.const_score_query(topic, TOPIC_MATCH_SCORE))
         if not required and parsed.units:
             # Only stop words ("the who"): match them literally in titles.
             words = [w for w in parsed.words()]
@@ -714,14 +787,24 @@ class TantivyBackend(SearchBackend):
         ages = searcher.fast_field_values("age_ts", addresses)
         programs = searcher.fast_field_values("is_program", addresses)
         intros = searcher.fast_field_values("is_intro", addresses)
+        foundations = searcher.fast_field_values("is_foundation", addresses)
+        groups = searcher.fast_field_values("course_group", addresses)
         doc_ids = searcher.fast_field_values("doc_id", addresses)
         p = max(0.0, min(1.0, query.tuning.max_incompleteness_penalty / 100.0))
         decay = 1.0 - query.tuning.yearly_decay_percent / 100.0
         scale_days = 365.0 / (1.0 - decay) if decay < 1.0 else None
         now = time.time()
-        scored: list[tuple[float, int, Any]] = []
-        for (score, addr), comp, age, prog, intro, doc_id in zip(
-            result.hits, completeness, ages, programs, intros, doc_ids, strict=True
+        own: list[tuple[float, int, Any, float]] = []
+        for (score, addr), comp, age, prog, intro, found, group, doc_id in zip(
+            result.hits,
+            completeness,
+            ages,
+            programs,
+            intros,
+            foundations,
+            groups,
+            doc_ids,
+            strict=True,
         ):
             factor = (float(comp or 0.0) * p + (1.0 - p)) if query.index == "resource" else 1.0
             if scale_days and age is not None and age >= 0:
@@ -731,7 +814,19 @@ class TantivyBackend(SearchBackend):
                 factor *= PROGRAM_BOOST
             if intro:
                 factor *= INTRO_BOOST
-            scored.append((float(score) * factor, int(doc_id or 0), addr))
+            if found:
+                factor *= FOUNDATION_BOOST
+            own.append((float(score) * factor, int(doc_id or 0), addr, float(group or 0.0)))
+        # Every run of a course answers the same need: a run scores at least RUN_GROUP_FLOOR of
+        # its course's best run (a run whose instructor or wording differs is not buried).
+        best: dict[float, float] = {}
+        for score, _, _, group in own:
+            if group and score > best.get(group, 0.0):
+                best[group] = score
+        scored: list[tuple[float, int, Any]] = [
+            (max(score, best[group] * RUN_GROUP_FLOOR) if group else score, doc_id, addr)
+            for score, doc_id, addr, group in own
+        ]
         scored.sort(key=lambda s: (-s[0], s[1]))
         if scored and query.tuning.min_score > 0:
             # min_score is a percentage of the best hit's score: it trims the weak fuzzy tail.

@@ -1,5 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { Suspense } from "react";
+import Loading from "@/components/Loading";
 import type { Offeror, Resource, Topic } from "@/api/client";
 import { Carousel } from "@/components/Carousel";
 import { ErrorState } from "@/components/ErrorState";
@@ -30,7 +32,28 @@ async function safe<T>(p: Promise<T>, fallback: T): Promise<{ value: T; failed: 
 }
 
 export default async function HomePage({ searchParams }: Props) {
-  const raw = (await searchParams).featured;
+  const featured = (await searchParams).featured;
+  return (
+    <>
+      <section className="hero" aria-labelledby="hero-title">
+        <h1 id="hero-title">Learn with MIT</h1>
+        <p>Courses, programs, podcasts and videos from across the Institute, in one place.</p>
+        <form role="search" action="/search" method="get" aria-label="Search the catalog">
+          <label htmlFor="home-q" className="visually-hidden">
+            What do you want to learn?
+          </label>
+          <input id="home-q" name="q" type="search" placeholder="What do you want to learn?" maxLength={200} />
+          <button type="submit">Search</button>
+        </form>
+      </section>
+      <Suspense fallback={<Loading />}>
+        <HomeSections featuredTab={featured} />
+      </Suspense>
+    </>
+  );
+}
+
+async function HomeSections({ featuredTab: raw }: { featuredTab: string | string[] | undefined }) {
   const tab = FEATURED_TABS.find((t) => t.key === raw) ?? FEATURED_TABS[0];
   const [featured, newest, popular, topics, offerors] = await Promise.all([
     safe<Resource[]>(
@@ -49,18 +72,6 @@ export default async function HomePage({ searchParams }: Props) {
   const topTopics = topics.value.filter((t) => !t.parent).sort((a, b) => a.name.localeCompare(b.name));
   return (
     <>
-      <section className="hero" aria-labelledby="hero-title">
-        <h1 id="hero-title">Learn with MIT</h1>
-        <p>Courses, programs, podcasts and videos from across the Institute, in one place.</p>
-        <form role="search" action="/search" method="get" aria-label="Search the catalog">
-          <label htmlFor="home-q" className="visually-hidden">
-            What do you want to learn?
-          </label>
-          <input id="home-q" name="q" type="search" placeholder="What do you want to learn?" maxLength={200} />
-          <button type="submit">Search</button>
-        </form>
-      </section>
-
       {allFailed && <ErrorState retryHref="/" />}
 
       <section aria-labelledby="featured-title">
@@ -69,7 +80,7 @@ export default async function HomePage({ searchParams }: Props) {
           <ul>
             {FEATURED_TABS.map((t) => (
               <li key={t.key}>
-                <Link href={t.key === "all" ? "/" : `/?featured=${t.key}`} aria-current={t.key === tab.key ? "true" : undefined} scroll={false}>
+                <Link prefetch={false} href={t.key === "all" ? "/" : `/?featured=${t.key}`} aria-current={t.key === tab.key ? "true" : undefined} scroll={false}>
                   {t.label}
                 </Link>
               </li>
@@ -89,7 +100,7 @@ export default async function HomePage({ searchParams }: Props) {
           <ul className="grid-list">
             {topTopics.map((t) => (
               <li key={t.id}>
-                <Link href={topicPath(t)}>{t.name}</Link>
+                <Link prefetch={false} href={topicPath(t)}>{t.name}</Link>
               </li>
             ))}
           </ul>
@@ -106,7 +117,7 @@ export default async function HomePage({ searchParams }: Props) {
             {offerors.value.map((o) => (
               <li key={o.code}>
                 <h3>
-                  <Link href={unitPath(o)}>{o.name}</Link>
+                  <Link prefetch={false} href={unitPath(o)}>{o.name}</Link>
                 </h3>
                 {o.value_prop && <p>{o.value_prop}</p>}
               </li>

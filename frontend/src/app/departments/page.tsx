@@ -33,7 +33,7 @@ export default async function DepartmentsPage() {
                 .sort((a, b) => a.name.localeCompare(b.name))
                 .map((d) => (
                   <li key={d.department_id}>
-                    <Link href={departmentPath(d)}>{d.name}</Link>
+                    <Link prefetch={false} href={departmentPath(d)}>{d.name}</Link>
                   </li>
                 ))}
             </ul>

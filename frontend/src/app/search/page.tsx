@@ -1,4 +1,6 @@
 import type { Metadata } from "next";
+import { Suspense } from "react";
+import Loading from "@/components/Loading";
 import { SearchView } from "@/components/SearchView";
 import { parseSearchState, type RawParams } from "@/lib/searchState";
 
@@ -15,5 +17,11 @@ export async function generateMetadata({ searchParams }: Props): Promise<Metadat
 
 export default async function SearchPage({ searchParams }: Props) {
   const params = await searchParams;
-  return <SearchView pathname="/search" params={params} heading="Search" />;
+  // The boundary streams the results after the shell (so hydration never meets a half-parsed document); it
+  // stays mounted across URL changes, so facets keep focus while new results load.
+  return (
+    <Suspense fallback={<Loading label="Loading results…" />}>
+      <SearchView pathname="/search" params={params} heading="Search" />
+    </Suspense>
+  );
 }

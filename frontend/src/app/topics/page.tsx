@@ -24,13 +24,13 @@ export default async function TopicsPage() {
         {top.map((t) => (
           <li key={t.id}>
             <h2>
-              <Link href={topicPath(t)}>{t.name}</Link>
+              <Link prefetch={false} href={topicPath(t)}>{t.name}</Link>
             </h2>
             {childrenOf(t.id).length > 0 && (
               <ul className="tags">
                 {childrenOf(t.id).map((c) => (
                   <li key={c.id}>
-                    <Link href={topicPath(c)}>{c.name}</Link>
+                    <Link prefetch={false} href={topicPath(c)}>{c.name}</Link>
                   </li>
                 ))}
               </ul>

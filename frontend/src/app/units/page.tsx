@@ -31,7 +31,7 @@ export default async function UnitsPage() {
               {g.list.map((o) => (
                 <li key={o.code}>
                   <h3>
-                    <Link href={unitPath(o)}>{o.name}</Link>
+                    <Link prefetch={false} href={unitPath(o)}>{o.name}</Link>
                   </h3>
                   {o.value_prop && <p>{o.value_prop}</p>}
                 </li>

@@ -167,3 +167,18 @@ def test_course_number_queries_stay_lexical(both: Catalog, lexical: TantivyBacke
     assert hybrid.is_course_number_query("18.06 6.006") and not hybrid.is_course_number_query(
         "6.006 x"
     )
+
+
+def test_results_rendered_from_the_lexical_index_match_the_database(
+    both: Catalog, lexical: TantivyBackend
+) -> None:
+    from learn.catalog.queries import published_resources
+    from learn.catalog.serializers import serialize_resources
+    from learn.vectors.responses import _from_search_index, resources_json
+
+    ids = sorted(both.ids("algorithms", "linear_algebra", "mechanics"))
+    from_index = _from_search_index(ids)
+    assert sorted(from_index) == ids  # served by the index, no database serialization
+    from_db = {r["id"]: r for r in serialize_resources(published_resources().filter(pk__in=ids))}
+    assert [r["id"] for r in resources_json(ids)] == ids
+    assert {i: from_index[i]["title"] for i in ids} == {i: from_db[i]["title"] for i in ids}

@@ -207,3 +207,26 @@ def test_file_content_whitespace_only_has_no_chunks(embedded: Catalog, store: Ve
     notes.save()
     indexing.embed_resources([embedded["algorithms"].pk], store=store)
     assert store.count(CONTENT_FILES, Filter(must={"f_key": [notes.key.lower()]})) == 0
+
+
+def test_task_retries_on_provider_error_and_keeps_vector(
+    embedded: Catalog, store: VectorStore, embedder: Embedder
+) -> None:
+    from learn.vectors.embedders import set_embedder
+    from learn.vectors.tasks import embed_resources_task
+
+    before = _vector(store, embedded, "linear_algebra")
+    resource = embedded["linear_algebra"]
+    resource.title = "Linear Algebra, retitled"
+    resource.save()
+    previous = set_embedder(BrokenEmbedder(embedder))
+    try:
+        result = embed_resources_task.apply(args=([resource.pk],))
+    finally:
+        set_embedder(previous)
+    # Eager mode runs the retries at once: 1 try + 5 retries, then the task gives up.
+    assert result.state == "FAILURE" and isinstance(result.result, EmbeddingError)
+    assert EmbeddingFailure.objects.get(resource_id=resource.pk).attempts == 6
+    assert np.allclose(before, _vector(store, embedded, "linear_algebra"))
+    done = embed_resources_task.apply(args=([resource.pk],))
+    assert done.state == "SUCCESS" and done.result["embedded_points"] >= 1
