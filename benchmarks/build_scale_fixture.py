@@ -24,6 +24,9 @@ def main() -> None:
     parser.add_argument("--from", dest="source", required=True)
     parser.add_argument("--to", dest="target", required=True)
     parser.add_argument("--n", type=int, default=100_000)
+    parser.add_argument(
+        "--lexical-only", action="store_true", help="rebuild only the lexical index"
+    )
     args = parser.parse_args()
     source, target = Path(args.source), Path(args.target)
     target.mkdir(parents=True, exist_ok=True)
@@ -34,10 +37,23 @@ def main() -> None:
     from learn.cli.main import setup_django
 
     setup_django()
+    count = upserted = optimized = 0.0
+    if not args.lexical_only:
+        count, upserted, optimized = _vectors(source, target, args.n)
+    _lexical(
+        target,
+        args.n,
+        {
+            "vector_points": count,
+            "vector_upsert_s": round(upserted, 1),
+            "hnsw_build_s": round(optimized, 1),
+        },
+    )
+
+
+def _vectors(source: Path, target: Path, n: int) -> tuple[float, float, float]:
     import numpy as np
 
-    from learn.search.backends.tantivy import TantivyBackend
-    from learn.search.indexing import resource_documents
     from learn.vectors.documents import RESOURCES, point_id, resource_indexes
     from learn.vectors.store import Point
     from learn.vectors.store.edge import EdgeStore
@@ -62,9 +78,9 @@ def main() -> None:
     points: list[Point] = []
     made = 0
     copy = 0
-    while made < args.n:
+    while made < n:
         for hit in real:
-            if made >= args.n:
+            if made >= n:
                 break
             base = np.array(vectors[hit.id], dtype=np.float32)
             if copy:
@@ -83,6 +99,12 @@ def main() -> None:
     optimized = time.perf_counter() - start - upserted
     count = store.count(RESOURCES)
     store.close()
+    return count, upserted, optimized
+
+
+def _lexical(target: Path, n: int, report: dict[str, float]) -> None:
+    from learn.search.backends.tantivy import TantivyBackend
+    from learn.search.indexing import resource_documents
 
     docs = list(resource_documents())
     backend = TantivyBackend(target / "search")
@@ -90,9 +112,9 @@ def main() -> None:
     def all_docs():  # type: ignore[no-untyped-def]
         made = 0
         copy = 0
-        while made < args.n:
+        while made < n:
             for doc in docs:
-                if made >= args.n:
+                if made >= n:
                     return
                 if copy == 0:
                     yield doc
@@ -108,9 +130,7 @@ def main() -> None:
         json.dumps(
             {
                 "benchmark": "scale_fixture",
-                "vector_points": count,
-                "vector_upsert_s": round(upserted, 1),
-                "hnsw_build_s": round(optimized, 1),
+                **report,
                 "lexical_docs": indexed,
                 "lexical_build_s": round(time.perf_counter() - start, 1),
             }

@@ -198,13 +198,16 @@ def main() -> None:
         emit(corpus=label, step="documents_ready", seconds=round(time.perf_counter() - started, 2))
         with tempfile.TemporaryDirectory(prefix="learn-search-bench-") as var:
             backend = TantivyBackend(Path(var) / "search")
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             backend.rebuild(docs)
+            # CPU seconds (this process and Tantivy's threads) do not depend on other load.
             emit(
                 corpus=label,
                 step="rebuild",
                 docs=len(docs),
                 seconds=round(time.perf_counter() - started, 2),
+                cpu_seconds=round(time.process_time() - cpu, 2),
+                load_average=round(os.getloadavg()[0], 2),
             )
             emit(corpus=label, step="raw_engine_5_aggs", **raw_engine(backend, args.requests))
             env = {**os.environ, "LEARN_VAR_DIR": var, "LEARN_DEBUG": "false"}

@@ -29,6 +29,7 @@ def eager(monkeypatch: pytest.MonkeyPatch, value: bool) -> None:
     """Run tasks in the caller (embedded mode) or send them to the broker, for one test."""
     monkeypatch.setitem(app.conf, "task_always_eager", value)
 
+
 MANUAL_VTT = """WEBVTT
 
 00:00:00.000 --> 00:00:02.500
@@ -65,11 +66,15 @@ class Timedtext:
     """Answers ``?type=list&v=ID`` and ``?v=ID&lang=..&fmt=vtt`` from per-video tables."""
 
     url: str = ""
+    base: str = ""
     lists: dict[str, tuple[int, str]] = field(default_factory=dict)
     tracks: dict[tuple[str, str, str, str], tuple[int, str]] = field(default_factory=dict)
     requests: list[dict[str, str]] = field(default_factory=list)
+    files: dict[str, tuple[int, str]] = field(default_factory=dict)  # plain paths (OVS subtitles)
 
-    def answer(self, query: dict[str, str]) -> tuple[int, str]:
+    def answer(self, path: str, query: dict[str, str]) -> tuple[int, str]:
+        if path in self.files:
+            return self.files[path]
         self.requests.append(query)
         video = query.get("v", "")
         if query.get("type") == "list":
@@ -84,7 +89,8 @@ def timedtext() -> Iterator[Timedtext]:
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802
-            status, body = state.answer(dict(parse_qsl(urlsplit(self.path).query)))
+            parts = urlsplit(self.path)
+            status, body = state.answer(parts.path, dict(parse_qsl(parts.query)))
             data = body.encode()
             self.send_response(status)
             self.send_header("Content-Type", "text/xml; charset=utf-8")
@@ -98,7 +104,8 @@ def timedtext() -> Iterator[Timedtext]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    state.url = f"http://127.0.0.1:{server.server_address[1]}/api/timedtext"
+    state.base = f"http://127.0.0.1:{server.server_address[1]}"
+    state.url = f"{state.base}/api/timedtext"
     yield state
     server.shutdown()
     server.server_close()
@@ -253,3 +260,51 @@ def test_track_choice_rules() -> None:
         yt.choose_track([])
     with pytest.raises(ValueError, match="DTD"):
         yt.parse_track_list("<!DOCTYPE a><transcript_list/>")
+
+
+# ---------------------------------------------------------------- OVS subtitles
+
+
+def ovs_video(key: str, captions: list[dict[str, str]]) -> ResourceRecord:
+    return ResourceRecord(
+        readable_id=key, resource_type="video", platform="ovs", etl_source="ovs",
+        title=f"OVS {key}", detail={"caption_urls": captions},
+    )  # fmt: skip
+
+
+def test_ovs_transcripts_from_english_subtitles(
+    etl_taxonomy: None, timedtext: Timedtext, etl_fast_http: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(get_env(), "ovs_api_base_url", timedtext.base)
+    timedtext.files["/subs/a-en.vtt"] = (200, MANUAL_VTT)
+    load_resources(
+        [
+            ovs_video("ovsA", [
+                {"language": "fr", "url": f"{timedtext.base}/subs/a-fr.vtt"},
+                {"language": "en", "url": f"{timedtext.base}/subs/a-en.vtt"},
+            ]),
+            ovs_video("ovsB", [{"language": "fr", "url": f"{timedtext.base}/subs/b-fr.vtt"}]),
+            ovs_video("ovsC", [{"language": "en", "url": "https://elsewhere.example/c.vtt"}]),
+        ],
+        "ovs",
+    )  # fmt: skip
+    run = run_source("ovs_transcripts")
+    assert run.status == RunStatus.ok
+    assert (
+        transcript("ovsA") == "Welcome to linear algebra.\nToday: the four fundamental subspaces."
+    )
+    assert transcript("ovsB") == "" and transcript("ovsC") == ""
+    assert (run.updated, run.skipped, run.failed) == (1, 1, 1)
+    assert "not on an allowed OVS host" in str(run.errors)
+
+    timedtext.files["/subs/a-en.vtt"] = (500, "down")
+    again = run_source("ovs_transcripts", force=True)
+    assert transcript("ovsA").startswith("Welcome to linear algebra.")
+    assert again.failed == 2 and again.status == RunStatus.ok
+
+
+def test_ovs_transcripts_are_scheduled() -> None:
+    entry = app.conf.beat_schedule["etl-ovs_transcripts"]
+    assert (
+        entry["task"] == task_name("ovs_transcripts") and task_name("ovs_transcripts") in app.tasks
+    )

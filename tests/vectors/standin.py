@@ -80,7 +80,11 @@ def _handler(state: StandIn) -> type[BaseHTTPRequestHandler]:
 @contextmanager
 def openai_standin(port: int = 8181) -> Iterator[StandIn]:
     state = StandIn(port)
-    server = ThreadingHTTPServer(("127.0.0.1", port), _handler(state))
+    try:
+        server = ThreadingHTTPServer(("127.0.0.1", port), _handler(state))
+    except OSError:  # the port is taken (e.g. a parallel test run): let the OS pick one
+        server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
+    state.port = server.server_address[1]
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

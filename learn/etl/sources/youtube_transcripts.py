@@ -12,31 +12,22 @@ a video whose tracks cannot be read keeps its transcript. Runs where YouTube is 
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 from xml.etree import ElementTree
 
 import httpx
-from django.utils import timezone
 
 from learn.config.env import LearnEnv, get_env
 from learn.etl import http
-from learn.etl.content.transcripts import TranscriptError, parse_vtt
-from learn.etl.models import EtlRun, RunStatus
+from learn.etl.content.transcripts import parse_vtt
+from learn.etl.models import EtlRun
+from learn.etl.sources._transcript_job import NoTranscript, fetch_and_write
 
 NAME = "youtube_transcripts"
 PLATFORM = "youtube"
 FULL = False
-WRITE_BATCH = 100
 MAX_LIST_BYTES = 1_000_000
-
-logger = logging.getLogger(__name__)
-
-
-class NoTranscript(Exception):
-    """The video has no English caption track (not an error: nothing to fetch)."""
 
 
 def configured(env: LearnEnv | None = None) -> bool:
@@ -120,43 +111,7 @@ def _videos(force: bool) -> list[tuple[int, str]]:
     )
 
 
-def _batches(rows: list[tuple[int, str]]) -> Iterator[list[tuple[int, str]]]:
-    for start in range(0, len(rows), WRITE_BATCH):
-        yield rows[start : start + WRITE_BATCH]
-
-
 def run_job(env: LearnEnv, source: str | None, run: EtlRun, force: bool = False) -> None:
     """Fetch and store transcripts; fills ``run`` (updated/unchanged/skipped/failed, errors)."""
-    from learn.etl.targeted_writes import set_video_transcripts
-
     base = source or env.youtube_timedtext_url
-    rows = _videos(force)
-    run.extracted = len(rows)
-    errors: list[dict[str, str]] = []
-    with http.make_client() as client:
-        for batch in _batches(rows):
-            found: dict[int, str] = {}
-            for pk, video_id in batch:
-                try:
-                    found[pk] = fetch_transcript(base, video_id, client)
-                except NoTranscript as exc:
-                    run.skipped += 1
-                    errors.append({"record": video_id, "message": f"skipped: {exc}"})
-                except (http.FetchError, ValueError, TranscriptError) as exc:
-                    run.failed += 1
-                    errors.append({"record": video_id, "message": str(exc)})
-            changed, unchanged = set_video_transcripts(found)
-            run.updated += len(changed)
-            run.unchanged += unchanged
-    run.errors = errors[:1000]
-    if rows and run.failed == len(rows):
-        run.status = RunStatus.failed
-        run.message = f"every one of the {len(rows)} videos failed; transcripts kept"
-    else:
-        run.status = RunStatus.ok
-        run.message = (
-            f"{len(rows)} videos: {run.updated} transcripts written, {run.unchanged} unchanged, "
-            f"{run.skipped} without English captions, {run.failed} failed"
-        )
-    run.finished_on = timezone.now()
-    run.save()
+    fetch_and_write(run, _videos(force), lambda client, row: fetch_transcript(base, row[1], client))

@@ -9,15 +9,12 @@ A rebuild writes a fresh generation directory and switches to it atomically, so 
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
 import shutil
 import threading
 import time
-from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
@@ -132,10 +129,6 @@ COURSE_NUMBER_BOOST = 12.0
 COURSE_NUMBER_BASE_BOOST = 10.0
 AGG_SIZE = 10000
 WRITER_HEAP = 128_000_000
-# A rebuild of more than one batch prepares field values in worker processes while this one
-# feeds Tantivy's indexing threads (preparing documents in Python is half the CPU of a rebuild).
-PREP_BATCH = 2000
-PREP_WORKERS = max(2, min(4, os.cpu_count() or 2))
 RELOAD_INTERVAL = 0.5
 
 
@@ -236,47 +229,6 @@ def document_values(doc: IndexDocument, english: tantivy.TextAnalyzer) -> dict[s
     for name in NUMBER_FIELDS:
         values[name] = float(numbers.get(name, 0.0))
     return values
-
-
-_WORKER_ANALYZER: tantivy.TextAnalyzer | None = None
-
-
-def prepare_batch(docs: list[IndexDocument]) -> list[dict[str, Any]]:
-    """Field values of a batch of documents (runs in a rebuild's worker processes)."""
-    global _WORKER_ANALYZER
-    if _WORKER_ANALYZER is None:
-        _WORKER_ANALYZER = _analyzers()["en_learn"]
-    return [document_values(doc, _WORKER_ANALYZER) for doc in docs]
-
-
-def _batches(documents: Iterable[IndexDocument], size: int) -> Iterator[list[IndexDocument]]:
-    it = iter(documents)
-    while batch := list(islice(it, size)):
-        yield batch
-
-
-def prepared_values(
-    documents: Iterable[IndexDocument], english: tantivy.TextAnalyzer
-) -> Iterator[dict[str, Any]]:
-    """Field values of every document, in order. Large inputs are prepared by worker processes;
-    the documents themselves are read here (database cursors stay in this thread)."""
-    batches = _batches(documents, PREP_BATCH)
-    first = next(batches, [])
-    parallel = len(first) == PREP_BATCH and not multiprocessing.current_process().daemon
-    if not parallel:
-        for batch in chain([first], batches):
-            for doc in batch:
-                yield document_values(doc, english)
-        return
-    # spawn: workers never inherit this process's threads, locks or database connections.
-    with multiprocessing.get_context("spawn").Pool(PREP_WORKERS) as pool:
-        pending = deque([pool.apply_async(prepare_batch, (first,))])
-        for batch in batches:
-            pending.append(pool.apply_async(prepare_batch, (batch,)))
-            if len(pending) > PREP_WORKERS:
-                yield from pending.popleft().get()
-        while pending:
-            yield from pending.popleft().get()
 
 
 class TantivyBackend(SearchBackend):
@@ -433,10 +385,12 @@ class TantivyBackend(SearchBackend):
             generation = f"g{number}"
             shutil.rmtree(self.root / generation, ignore_errors=True)
             fresh = self._open_generation(generation, create=True)
+            english = self.analyzers["en_learn"]
             writer = fresh.writer(heap_size=WRITER_HEAP * 2, num_threads=0)
             count = 0
             try:
-                for values in prepared_values(documents, self.analyzers["en_learn"]):
+                for doc in documents:
+                    values = document_values(doc, english)
                     writer.add_document(tantivy.Document.from_dict(values, self.schema))
                     count += 1
                     if progress and count % 500 == 0:
