@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,3 +14,20 @@ def shared_dir() -> Path:
     if path is None:
         pytest.fail("../shared is missing: tests read the shared fixtures where they lie")
     return path
+
+
+@pytest.fixture
+def embedded_tasks(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Run as the embedded mode does (tasks in-process), even when CI sets a Redis broker."""
+    from learn.config.celery import app
+
+    monkeypatch.setenv("CELERY_TASK_ALWAYS_EAGER", "true")
+    get_env.cache_clear()
+    was_eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager = was_eager
+        monkeypatch.undo()
+        get_env.cache_clear()

@@ -33,7 +33,8 @@ class LearnEnv(BaseSettings):
         default=None, description="Path of the shared reference material (taxonomy, corpus)"
     )
     sentry_dsn: str | None = None
-    # Semantic layer (learn.vectors): local ONNX MiniLM unless EMBEDDING_MODEL names a LiteLLM model.
+    # Semantic layer (learn.vectors): local ONNX MiniLM unless EMBEDDING_MODEL names a
+    # LiteLLM model.
     embedding_model: str = "local/all-minilm-l6-v2-int8"
     embedding_api_base: str | None = None
     openai_api_key: str | None = None
@@ -82,12 +83,14 @@ class LearnEnv(BaseSettings):
     news_events_sloan_news_url: str | None = None
     # ETL core (learn/etl): prune guard, batching, the per-source lock, OCW input.
     etl_safety_ratio: float = Field(
-        default=0.5, description="A full load shrinking below this share of published rows is suspicious"
+        default=0.5,
+        description="A full load shrinking below this share of published rows is suspicious",
     )
     etl_batch_size: int = 500
     etl_lock_timeout: int = 6 * 3600
     ocw_data_source: str | None = Field(
-        default=None, description="OCW courses/<slug>/data.json tree: folder, http(s):// or s3:// URL"
+        default=None,
+        description="OCW courses/<slug>/data.json tree: folder, http(s):// or s3:// URL",
     )
     ocw_base_url: str = "https://ocw.mit.edu/"
     aws_s3_endpoint_url: str | None = None

@@ -18,4 +18,9 @@ urlpatterns = [
         views.VectorSimilarView.as_view(),
         name="learning_resources_vector_similar",
     ),
+    path(
+        "api/v1/learning_resources/<int:pk>/similar/",
+        views.LexicalSimilarView.as_view(),
+        name="learning_resources_similar",
+    ),
 ]

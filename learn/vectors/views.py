@@ -127,7 +127,27 @@ class VectorSimilarView(APIView):
         return Response(responses.resources_json(ids))
 
 
+class LexicalSimilarView(APIView):
+    """GET /api/v1/learning_resources/{id}/similar/ (lexical more-like-this)"""
+
+    def get(self, request: Request, pk: int) -> Response:
+        from learn.search.backends import SearchUnavailable
+        from learn.vectors.lexical_similar import similar_lexical
+
+        try:
+            parsed = params.parse_similar(request.query_params)
+        except params.ParamError as exc:
+            return _bad(exc)
+        try:
+            return Response(similar_lexical(pk, parsed.filters, parsed.values["limit"]))
+        except LookupError as exc:
+            return Response({"detail": str(exc)}, status=404)
+        except SearchUnavailable as exc:
+            return Response({"detail": f"Search is unavailable: {exc}"}, status=503)
+
+
 __all__ = [
+    "LexicalSimilarView",
     "VectorContentFileSearchView",
     "VectorResourceSearchView",
     "VectorSimilarView",

@@ -89,6 +89,7 @@ def test_last_action_wins_and_late_changes_survive(
     assert linear.pk in _ids(search_backend)
 
 
+@pytest.mark.usefixtures("embedded_tasks")
 def test_embedded_mode_drains_in_process_after_commit(
     catalog: Catalog, search_backend: TantivyBackend, django_capture_on_commit_callbacks: object
 ) -> None:

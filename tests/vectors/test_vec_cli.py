@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from factories import Catalog
 from typer.testing import CliRunner
 
@@ -16,6 +17,7 @@ from learn.vectors.store.edge import EdgeStore
 runner = CliRunner()
 
 
+@pytest.mark.usefixtures("embedded_tasks")
 def test_generate_all_then_pending_then_status(catalog: Catalog, store: VectorStore) -> None:
     result = runner.invoke(app, ["generate", "--all"])
     assert result.exit_code == 0, result.output

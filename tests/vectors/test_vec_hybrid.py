@@ -182,3 +182,21 @@ def test_results_rendered_from_the_lexical_index_match_the_database(
     from_db = {r["id"]: r for r in serialize_resources(published_resources().filter(pk__in=ids))}
     assert [r["id"] for r in resources_json(ids)] == ids
     assert {i: from_index[i]["title"] for i in ids} == {i: from_db[i]["title"] for i in ids}
+
+
+def test_lexical_similar_excludes_itself(
+    both: Catalog, lexical: TantivyBackend, contract_v1: Any
+) -> None:
+    from openapi_core.contrib.django import DjangoOpenAPIRequest, DjangoOpenAPIResponse
+
+    pk = both["algorithms"].pk
+    response = Client().get(f"/api/v1/learning_resources/{pk}/similar/", {"limit": 5})
+    assert response.status_code == 200
+    contract_v1.validate_response(
+        DjangoOpenAPIRequest(response.wsgi_request), DjangoOpenAPIResponse(response)
+    )
+    ids = [r["id"] for r in response.json()]
+    assert pk not in ids and 0 < len(ids) <= 5
+    assert Client().get("/api/v1/learning_resources/999999/similar/").status_code == 404
+    bad = Client().get(f"/api/v1/learning_resources/{pk}/similar/", {"color": "red"})
+    assert bad.status_code == 400

@@ -169,6 +169,7 @@ def test_provider_error_keeps_last_good_vector(
     assert not np.allclose(before, _vector(store, embedded, "linear_algebra"))
 
 
+@pytest.mark.usefixtures("embedded_tasks")
 def test_change_hook_records_pending_in_embedded_mode(
     catalog: Catalog, store: VectorStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:

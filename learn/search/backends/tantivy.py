@@ -2,7 +2,8 @@
 
 Ranking = BM25 over boosted fields (title, course numbers, instructors, topics above description),
 every query word required (with typo corrections and synonyms as alternatives), a proximity bonus,
-then MIT Learn's multipliers (completeness, yearly age decay, program boost) on the top hits.
+then MIT Learn's multipliers (completeness, yearly age decay, program boost) and first-course
+boosts on the top hits, where every run of a course is lifted to near its best run.
 A rebuild writes a fresh generation directory and switches to it atomically, so searches never stop.
 """
 
