@@ -21,7 +21,7 @@ def _optional(module: str) -> object | None:
         raise
 
 
-def prepare_demo(echo: Echo = print) -> None:
+def prepare_demo(echo: Echo = print, embed: bool = False) -> None:
     from django.core.management import call_command
 
     echo("1/5 migrating the database")
@@ -55,11 +55,18 @@ def prepare_demo(echo: Echo = print) -> None:
         echo("4/5 no search package installed: skipping the index")
     else:
         echo("4/5 building the search index")
-        echo(f"    {indexing.rebuild_index()}")  # type: ignore[attr-defined]
+        echo(f"    {indexing.rebuild_index()} documents indexed")  # type: ignore[attr-defined]
 
-    embeddings = _optional("learn.vectors.pipeline")
-    if embeddings is None:
+    indexing_vectors = _optional("learn.vectors.indexing")
+    if indexing_vectors is None:
         echo("5/5 no vectors package installed: skipping embeddings")
+    elif not embed:
+        echo(
+            "5/5 embeddings skipped (about 5 minutes for the OCW corpus on 2 cores): run "
+            "`learn demo --embed` or `learn embeddings generate --all`; until then hybrid search "
+            "answers lexically and says so"
+        )
     else:
         echo("5/5 embedding resources for semantic search")
-        echo(f"    {embeddings.generate_embeddings(all_resources=True)}")  # type: ignore[attr-defined]
+        report = indexing_vectors.generate()  # type: ignore[attr-defined]
+        echo(f"    {report.as_dict()}")

@@ -180,12 +180,15 @@ def demo(
     no_serve: Annotated[
         bool, typer.Option("--no-serve", help="Prepare only, do not serve")
     ] = False,
+    embed: Annotated[
+        bool, typer.Option("--embed", help="Also embed the catalog for semantic/hybrid search")
+    ] = False,
 ) -> None:
     """Everything the main job needs: migrate, load the taxonomy and a catalog, then serve."""
     setup_django()
     from learn.cli.demo import prepare_demo
 
-    prepare_demo(echo=typer.echo)
+    prepare_demo(echo=typer.echo, embed=embed)
     if not no_serve:
         serve(port=port, host="127.0.0.1", workers=1)
 

@@ -354,6 +354,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/learning_resources/{id}/similar/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description GET /api/v1/learning_resources/{id}/similar/ (lexical more-like-this) */
+        get: operations["v1_learning_resources_similar_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/learning_resources/{id}/vector_similar/": {
         parameters: {
             query?: never;
@@ -3728,6 +3745,26 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["LearningResource"];
                 };
+            };
+        };
+    };
+    v1_learning_resources_similar_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
