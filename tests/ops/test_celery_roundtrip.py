@@ -21,6 +21,11 @@ REDIS_URL = get_env().redis_url
 def worker() -> Iterator[subprocess.Popen[bytes]]:
     if not REDIS_URL:
         pytest.skip("REDIS_URL is not set: the broker round trip needs a real Redis")
+    from learn.config.celery import app
+
+    # Other tests send real tasks to this broker without a worker (e.g. embeddings after a load);
+    # drop that backlog so this worker's first message is ours.
+    app.control.purge()
     env = {**os.environ, "REDIS_URL": REDIS_URL, "CELERY_TASK_ALWAYS_EAGER": "false"}
     proc = subprocess.Popen(
         [
