@@ -18,10 +18,14 @@ const python = join(repo, ".venv", "bin", "python");
 const check = process.argv.includes("--check");
 
 function exportDjangoSchema(target) {
+  // Always the embedded defaults: integer bounds in the schema follow the database backend
+  // (SQLite vs PostgreSQL), so the exported file must not depend on DATABASE_URL.
+  const env = { ...process.env, LEARN_VAR_DIR: mkdtempSync(join(tmpdir(), "learn-schema-")) };
+  for (const name of ["DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL"]) delete env[name];
   execFileSync(
     python,
     ["-m", "django", "spectacular", "--settings=learn.config.settings", "--file", target],
-    { cwd: repo, stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, LEARN_VAR_DIR: process.env.LEARN_VAR_DIR || mkdtempSync(join(tmpdir(), "learn-schema-")) } },
+    { cwd: repo, stdio: ["ignore", "ignore", "inherit"], env },
   );
 }
 

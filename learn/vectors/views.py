@@ -5,10 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from learn.catalog.serializers import learning_resource_schema
 from learn.config.env import get_env
 from learn.vectors import hybrid, params, responses, search
 from learn.vectors.embedders import EmbeddingError
@@ -48,6 +51,11 @@ def _unavailable(exc: Exception) -> Response:
     )
 
 
+@extend_schema(
+    methods=["GET"],
+    responses={200: OpenApiTypes.OBJECT},
+    summary="Vector search over learning resources",
+)
 class VectorResourceSearchView(APIView):
     """GET /api/v0/vector_learning_resources_search/"""
 
@@ -79,6 +87,11 @@ class VectorResourceSearchView(APIView):
         return Response(_envelope(request, page.count, results, v["offset"], v["limit"], metadata))
 
 
+@extend_schema(
+    methods=["GET"],
+    responses={200: OpenApiTypes.OBJECT},
+    summary="Vector search over content-file chunks",
+)
 class VectorContentFileSearchView(APIView):
     """GET /api/v0/vector_content_files_search/ (anonymous while VECTOR_CONTENT_FILES_ANONYMOUS)."""
 
@@ -109,6 +122,11 @@ class VectorContentFileSearchView(APIView):
         return Response(_envelope(request, page.count, results, v["offset"], v["limit"], metadata))
 
 
+@extend_schema(
+    methods=["GET"],
+    responses={200: learning_resource_schema(many=True)},
+    summary="Nearest neighbours of a resource",
+)
 class VectorSimilarView(APIView):
     """GET /api/v1/learning_resources/{id}/vector_similar/"""
 
@@ -127,6 +145,11 @@ class VectorSimilarView(APIView):
         return Response(responses.resources_json(ids))
 
 
+@extend_schema(
+    methods=["GET"],
+    responses={200: learning_resource_schema(many=True)},
+    summary="Lexically similar resources",
+)
 class LexicalSimilarView(APIView):
     """GET /api/v1/learning_resources/{id}/similar/ (lexical more-like-this)"""
 

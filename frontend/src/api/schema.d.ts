@@ -7,7 +7,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description GET /api/v0/vector_content_files_search/ (anonymous while VECTOR_CONTENT_FILES_ANONYMOUS). */
+        /**
+         * Vector search over content-file chunks
+         * @description GET /api/v0/vector_content_files_search/ (anonymous while VECTOR_CONTENT_FILES_ANONYMOUS).
+         */
         get: operations["v0_vector_content_files_search_retrieve"];
         put?: never;
         post?: never;
@@ -24,7 +27,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description GET /api/v0/vector_learning_resources_search/ */
+        /**
+         * Vector search over learning resources
+         * @description GET /api/v0/vector_learning_resources_search/
+         */
         get: operations["v0_vector_learning_resources_search_retrieve"];
         put?: never;
         post?: never;
@@ -361,8 +367,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description GET /api/v1/learning_resources/{id}/similar/ (lexical more-like-this) */
-        get: operations["v1_learning_resources_similar_retrieve"];
+        /**
+         * Lexically similar resources
+         * @description GET /api/v1/learning_resources/{id}/similar/ (lexical more-like-this)
+         */
+        get: operations["v1_learning_resources_similar_list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -378,8 +387,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description GET /api/v1/learning_resources/{id}/vector_similar/ */
-        get: operations["v1_learning_resources_vector_similar_retrieve"];
+        /**
+         * Nearest neighbours of a resource
+         * @description GET /api/v1/learning_resources/{id}/vector_similar/
+         */
+        get: operations["v1_learning_resources_vector_similar_list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2608,12 +2620,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description No response body */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
             };
         };
     };
@@ -2626,12 +2641,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description No response body */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
             };
         };
     };
@@ -3748,7 +3766,7 @@ export interface operations {
             };
         };
     };
-    v1_learning_resources_similar_retrieve: {
+    v1_learning_resources_similar_list: {
         parameters: {
             query?: never;
             header?: never;
@@ -3759,16 +3777,17 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description No response body */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["LearningResource"][];
+                };
             };
         };
     };
-    v1_learning_resources_vector_similar_retrieve: {
+    v1_learning_resources_vector_similar_list: {
         parameters: {
             query?: never;
             header?: never;
@@ -3779,12 +3798,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description No response body */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["LearningResource"][];
+                };
             };
         };
     };
