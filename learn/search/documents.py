@@ -38,6 +38,31 @@ class IndexFields:
     keywords: dict[str, str] = field(default_factory=dict)
 
 
+# Keyword fields every engine indexes for filters and aggregations (in a document's ``facets``).
+FACET_FIELDS = (
+    "id",
+    "resource_type",
+    "resource_type_group",
+    "resource_category",
+    "certification",
+    "certification_type",
+    "offered_by",
+    "platform",
+    "topic",
+    "ocw_topic",
+    "department",
+    "level",
+    "course_feature",
+    "professional",
+    "free",
+    "delivery",
+    "hidden_ocw_file",
+    "content_feature_type",
+    "run_id",
+    "resource_id",
+)
+
+
 def _codes(items: Any) -> list[str]:
     out: list[str] = []
     for item in items or []:

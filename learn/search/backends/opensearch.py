@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from learn.search.backends.base import ProgressCallback, SearchBackend, SearchUnavailable
-from learn.search.documents import course_number_forms, index_fields
+from learn.search.documents import FACET_FIELDS, course_number_forms, index_fields
 from learn.search.query import (
     BOOLEAN_FACETS,
     Hit,
@@ -109,28 +109,7 @@ def index_settings() -> dict[str, Any]:
         "is_foundation",
         "course_group",
     ]
-    facets = [
-        "id",
-        "resource_type",
-        "resource_type_group",
-        "resource_category",
-        "certification",
-        "certification_type",
-        "offered_by",
-        "platform",
-        "topic",
-        "ocw_topic",
-        "department",
-        "level",
-        "course_feature",
-        "professional",
-        "free",
-        "delivery",
-        "hidden_ocw_file",
-        "content_feature_type",
-        "run_id",
-        "resource_id",
-    ]
+    facets = FACET_FIELDS
     return {
         "settings": {
             "number_of_shards": 2,

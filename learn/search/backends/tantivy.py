@@ -25,7 +25,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from learn.search.backends.base import ProgressCallback, SearchBackend, SearchUnavailable
-from learn.search.documents import IndexFields, course_number_forms, index_fields
+from learn.search.documents import FACET_FIELDS, IndexFields, course_number_forms, index_fields
 from learn.search.query import (
     BOOLEAN_FACETS,
     Hit,
@@ -49,28 +49,6 @@ FIELD_BOOSTS: dict[str, float] = {
     "description": 1.0,
     "full_description": 0.4,
 }
-FACET_FIELDS = (
-    "id",
-    "resource_type",
-    "resource_type_group",
-    "resource_category",
-    "certification",
-    "certification_type",
-    "offered_by",
-    "platform",
-    "topic",
-    "ocw_topic",
-    "department",
-    "level",
-    "course_feature",
-    "professional",
-    "free",
-    "delivery",
-    "hidden_ocw_file",
-    "content_feature_type",
-    "run_id",
-    "resource_id",
-)
 # Free-text facets filter case-insensitively through a lowercased twin field (l_*); code facets
 # (validated enums, ids, booleans) filter on their own field.
 FOLDED_FACETS = frozenset(
