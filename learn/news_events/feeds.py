@@ -15,7 +15,7 @@ from calendar import timegm
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypedDict
 from zoneinfo import ZoneInfo
 
 import feedparser
@@ -130,6 +130,25 @@ def _require_list(payload: Any, url: str) -> list[Any]:
     return payload
 
 
+class _MitpeFields(TypedDict):
+    guid: str
+    title: str
+    url: str
+    summary: str
+    image_url: str
+
+
+def _mitpe_fields(raw: Any, base: str) -> _MitpeFields:
+    """The fields MIT PE news and events items share."""
+    return {
+        "guid": str(raw["id"]),
+        "title": c.strip_html(raw.get("title")) or "",
+        "url": c.join_url(base, raw.get("url")) or "",
+        "summary": c.strip_html(raw.get("summary")) or "",
+        "image_url": c.join_url(base, raw.get("image")) or "",
+    }
+
+
 def transform_mitpe_news(payload: Any, url: str) -> FeedRecord:
     base = _mitpe_base(url)
     errors: list[dict[str, str]] = []
@@ -139,11 +158,7 @@ def transform_mitpe_news(payload: Any, url: str) -> FeedRecord:
 
         def build(raw: Any = raw) -> FeedItemRecord:
             return FeedItemRecord(
-                guid=str(raw["id"]),
-                title=c.strip_html(raw.get("title")) or "",
-                url=c.join_url(base, raw.get("url")) or "",
-                summary=c.strip_html(raw.get("summary")) or "",
-                image_url=c.join_url(base, raw.get("image")) or "",
+                **_mitpe_fields(raw, base),
                 news=NewsDetailRecord(
                     authors=[a for a in [c.text(raw.get("author"))] if a],
                     publish_date=c.parse_datetime(raw.get("date"), tz=EASTERN),
@@ -171,11 +186,7 @@ def transform_mitpe_events(payload: Any, url: str) -> FeedRecord:
 
         def build(raw: Any = raw) -> FeedItemRecord:
             return FeedItemRecord(
-                guid=str(raw["id"]),
-                title=c.strip_html(raw.get("title")) or "",
-                url=c.join_url(base, raw.get("url")) or "",
-                summary=c.strip_html(raw.get("summary")) or "",
-                image_url=c.join_url(base, raw.get("image")) or "",
+                **_mitpe_fields(raw, base),
                 event=EventDetailRecord(
                     event_datetime=c.parse_datetime(raw.get("start_date"), tz=EASTERN),
                     event_end_datetime=c.parse_datetime(raw.get("end_date"), tz=EASTERN),
