@@ -20,6 +20,15 @@ STALE_YEAR = 2010
 INTRO_RE = re.compile(
     r"^\s*(an? )?(introduction|introductory|principles|fundamentals|foundations)\b", re.I
 )
+# A later part of a sequence ("Quantum Physics II", "Organic Chemistry II", "Part 2"): learners
+# typing the subject want its first part.
+SEQUEL_RE = re.compile(
+    r"(?:\b(?:ii|iii|iv|vi|vii|viii|ix)|\bpart\s+(?:[2-9]|two|three|four))\s*(?:$|[:(),;.-])", re.I
+)
+_SUBJECT_LEAD_RE = re.compile(r"^(?:(?:to|of|in|into|on|for|the|an?)\s+)+", re.I)
+_SUBJECT_END_RE = re.compile(r"\s+(?:and|&|\+)\s+|\s*[:;,(]\s*|\s+-+\s+", re.I)
+_FIRST_PART_RE = re.compile(r"\bI\b")
+_TITLE_WORD_RE = re.compile(r"[0-9a-z]+")
 COURSE_NUMBER_RE = re.compile(
     r"^([0-9]{1,2}[a-z]?|[a-z]{2,5}(?:-[a-z])?)\.([a-z]?[0-9]{1,4})([a-z]{0,3})$"
 )
@@ -36,6 +45,8 @@ class IndexFields:
     facets: dict[str, list[str]] = field(default_factory=dict)
     numbers: dict[str, float] = field(default_factory=dict)
     keywords: dict[str, str] = field(default_factory=dict)
+    # What a first course introduces ("Introduction to <subject>"), see intro_subjects().
+    subjects: list[str] = field(default_factory=list)
 
 
 # Keyword fields every engine indexes for filters and aggregations (in a document's ``facets``).
@@ -128,6 +139,34 @@ def is_foundation_number(value: str) -> bool:
     return len(digits) <= 2 or digits.startswith("0")
 
 
+def intro_subjects(title: str) -> list[str]:
+    """The subject a first-course title introduces, whole and its head before 'and', ':' …:
+    'Introduction to Urban Design and Development' → ['Urban Design and Development',
+    'Urban Design']; 'Introduction to Philosophy of Language' → ['Philosophy of Language'] (a
+    branch of philosophy, not philosophy); [] when the title is not an introduction."""
+    match = INTRO_RE.match(title)
+    if not match:
+        return []
+    subject = _SUBJECT_LEAD_RE.sub("", title[match.end() :].strip())
+    forms = [subject] if subject else []
+    head = _SUBJECT_END_RE.split(subject, maxsplit=1)[0].strip()
+    if head and head != subject:
+        forms.append(head)
+    return forms
+
+
+def is_sequel_title(title: str) -> bool:
+    """'Organic Chemistry II' is; 'Unified Engineering I, II, III, & IV' (all parts) is not."""
+    return bool(SEQUEL_RE.search(title)) and not _FIRST_PART_RE.search(title)
+
+
+def title_group(title: str) -> float:
+    """Resources with the same title (ignoring case and punctuation) share a group: a course
+    offered under two numbers (an undergraduate and a graduate version, a cross-listing)."""
+    words = _TITLE_WORD_RE.findall(title.lower())
+    return float(zlib.crc32(" ".join(words).encode()) + 1) if words else 0.0
+
+
 def looks_like_course_number(token: str) -> bool:
     return bool(COURSE_NUMBER_RE.match(token.lower()))
 
@@ -162,6 +201,7 @@ def _bool(value: Any) -> str:
 
 def resource_fields(doc: IndexDocument) -> IndexFields:
     src = doc.source
+    title = str(src.get("title") or "")
     runs = src.get("runs") or []
     best_run_id = src.get("best_run_id")
     best = next((r for r in runs if r.get("id") == best_run_id), runs[-1] if runs else None)
@@ -213,7 +253,7 @@ def resource_fields(doc: IndexDocument) -> IndexFields:
     )
     fields = IndexFields(id=int(src["id"]), kind="resource")
     fields.text = {
-        "title": str(src.get("title") or ""),
+        "title": title,
         "description": str(src.get("description") or ""),
         "full_description": str(src.get("full_description") or ""),
         "topics": " \n ".join([*topics, *ocw_topics]),
@@ -233,6 +273,7 @@ def resource_fields(doc: IndexDocument) -> IndexFields:
         ),
     }
     fields.course_numbers = course_numbers
+    fields.subjects = intro_subjects(title)
     fields.facets = {
         "id": [str(src["id"])],
         "resource_type": [resource_type],
@@ -270,9 +311,12 @@ def resource_fields(doc: IndexDocument) -> IndexFields:
         "next_start_ts": next_start if next_start is not None else 1e13,
         "browse_key": browse,
         "is_program": 1.0 if resource_type == "program" else 0.0,
-        "is_intro": 1.0 if INTRO_RE.match(str(src.get("title") or "")) else 0.0,
+        "is_intro": 1.0 if INTRO_RE.match(title) else 0.0,
         "is_foundation": 1.0 if is_foundation_number(primary_value) else 0.0,
         "course_group": course_group(primary_value),
+        "is_sequel": 1.0 if is_sequel_title(title) else 0.0,
+        "title_group": title_group(title) if resource_type == "course" else 0.0,
+        "parent_id": 0.0,
     }
     fields.keywords = {
         "readable_id": str(src.get("readable_id") or ""),
@@ -330,12 +374,22 @@ def content_file_fields(doc: IndexDocument) -> IndexFields:
         "is_intro": 0.0,
         "is_foundation": 0.0,
         "course_group": 0.0,
+        "is_sequel": 0.0,
+        "title_group": 0.0,
+        "parent_id": _parent_id(src.get("resource_id")),
     }
     fields.keywords = {
         "readable_id": str(src.get("resource_readable_id") or ""),
         "sort_coursenum": "~",
     }
     return fields
+
+
+def _parent_id(value: Any) -> float:
+    try:
+        return float(int(str(value)))
+    except (TypeError, ValueError):
+        return 0.0
 
 
 def index_fields(doc: IndexDocument) -> IndexFields:

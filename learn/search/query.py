@@ -122,6 +122,8 @@ class SearchResult:
     hits: list[Hit]
     aggregations: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     suggest: list[str] = field(default_factory=list)
+    # dev_mode: how the engine understood and ran the query (engine specific).
+    debug: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,8 @@
-"""Search endpoints: parse parameters, ask the backend, shape MIT Learn's response (thin)."""
+"""Search endpoints: parse parameters, ask the backend, shape MIT Learn's response (thin).
+
+DRF views, so they appear in our OpenAPI schema (``schema.py`` describes their parameters and
+responses); parsing and validation stay in ``params.py``.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,11 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, JsonResponse
-from django.views.decorators.http import require_GET
+from django.http import HttpRequest
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from learn.search.backends import SearchUnavailable, get_backend
 from learn.search.params import (
@@ -17,11 +24,18 @@ from learn.search.params import (
     resource_search_query,
 )
 from learn.search.query import DEFAULT_TUNING, SearchQuery, SearchResult
+from learn.search.schema import (
+    ContentFileSearchRequestSerializer,
+    ContentFileSearchResponseSerializer,
+    LearningResourcesSearchAdminParamsSerializer,
+    LearningResourcesSearchRequestSerializer,
+    LearningResourcesSearchResponseSerializer,
+)
 
 logger = logging.getLogger(__name__)
 
 
-def _page_url(request: HttpRequest, offset: int, limit: int) -> str:
+def _page_url(request: HttpRequest | Request, offset: int, limit: int) -> str:
     params = request.GET.copy()
     params["offset"] = str(offset)
     params["limit"] = str(limit)
@@ -29,7 +43,7 @@ def _page_url(request: HttpRequest, offset: int, limit: int) -> str:
 
 
 def search_response(
-    request: HttpRequest, query: SearchQuery, result: SearchResult
+    request: HttpRequest | Request, query: SearchQuery, result: SearchResult
 ) -> dict[str, Any]:
     end = query.offset + query.limit
     nxt = _page_url(request, end, query.limit) if query.limit and end < result.total else None
@@ -49,13 +63,11 @@ def search_response(
     }
 
 
-def _run(
-    request: HttpRequest, build: Callable[[Mapping[str, Any], int], SearchQuery]
-) -> JsonResponse:
+def _run(request: Request, build: Callable[[Mapping[str, Any], int], SearchQuery]) -> Response:
     try:
-        query = build(request.GET, settings.API_MAX_PAGE_SIZE)
+        query = build(request.query_params, settings.API_MAX_PAGE_SIZE)
     except ParamError as exc:
-        return JsonResponse(exc.as_json(), status=400)
+        return Response(exc.as_json(), status=400)
     flags: dict[str, Any] = {}
     try:
         if query.tuning.search_mode == "hybrid" and query.index == "resource":
@@ -67,7 +79,7 @@ def _run(
             result = get_backend().search(query)
     except SearchUnavailable as exc:
         logger.warning("search engine unavailable: %s", exc)
-        return JsonResponse(
+        return Response(
             {
                 "detail": "The search engine is unavailable; please retry shortly.",
                 "error": str(exc),
@@ -76,19 +88,57 @@ def _run(
         )
     body = search_response(request, query, result)
     body["metadata"].update(flags)
-    return JsonResponse(body)
+    if query.explain:
+        # dev_mode: how the engine read and ran the query, and why each hit scored as it did.
+        body["metadata"]["dev_mode"] = {
+            **(result.debug or {}),
+            "hits": [
+                {"id": hit.id, "score": hit.score, "explanation": hit.explanation}
+                for hit in result.hits
+            ],
+        }
+    return Response(body)
 
 
-@require_GET
-def learning_resources_search(request: HttpRequest) -> JsonResponse:
-    return _run(request, resource_search_query)
+ERRORS = {
+    400: OpenApiResponse(description="An invalid or unknown query parameter (named in `param`)"),
+    503: OpenApiResponse(description="The search engine is unavailable"),
+}
 
 
-@require_GET
-def content_file_search(request: HttpRequest) -> JsonResponse:
-    return _run(request, content_file_search_query)
+class LearningResourcesSearchView(APIView):
+    """Search for learning resources"""
+
+    @extend_schema(
+        summary="Search",
+        description="Search for learning resources",
+        parameters=[LearningResourcesSearchRequestSerializer],
+        responses={200: LearningResourcesSearchResponseSerializer, **ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        return _run(request, resource_search_query)
 
 
-@require_GET
-def admin_params(request: HttpRequest) -> JsonResponse:
-    return JsonResponse(DEFAULT_TUNING.as_dict())
+class ContentFileSearchView(APIView):
+    """Search for content files"""
+
+    @extend_schema(
+        summary="Search",
+        description="Search for content files",
+        parameters=[ContentFileSearchRequestSerializer],
+        responses={200: ContentFileSearchResponseSerializer, **ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        return _run(request, content_file_search_query)
+
+
+class LearningResourcesSearchAdminParamsView(APIView):
+    """Learning resource search default admin param values"""
+
+    @extend_schema(
+        summary="Search admin params",
+        description="Learning resource search default admin param values",
+        responses={200: LearningResourcesSearchAdminParamsSerializer},
+    )
+    def get(self, request: Request) -> Response:
+        return Response(DEFAULT_TUNING.as_dict())

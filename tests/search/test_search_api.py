@@ -131,6 +131,18 @@ def test_content_file_search(indexed: Catalog, contract: OpenAPI) -> None:
     assert {r["resource_id"] for r in filtered["results"]} == {resource_id}
 
 
+def test_dev_mode_returns_the_query_and_explanations(indexed: Catalog, contract: OpenAPI) -> None:
+    body = get(contract, f"{SEARCH}?q=algorithms&dev_mode=true")
+    dev = body["metadata"]["dev_mode"]
+    assert dev["engine"] == "tantivy" and dev["parsed"]["words"] == ["algorithms"]
+    assert dev["tuning"]["search_mode"] == "phrase" and dev["query"]
+    assert [h["id"] for h in dev["hits"]] == [str(r["id"]) for r in body["results"]]
+    assert all(h["explanation"]["text"]["value"] > 0 for h in dev["hits"])
+    assert "dev_mode" not in get(contract, f"{SEARCH}?q=algorithms")["metadata"]
+    files = get(contract, f"{FILES}?q=notes&dev_mode=true")
+    assert files["metadata"]["dev_mode"]["engine"] == "tantivy"
+
+
 def test_admin_params_serve_the_tuning_defaults(db: None) -> None:
     body = APIClient().get("/api/v0/learning_resources_search_admin_params/").json()
     assert body["search_mode"] == "phrase" and body["slop"] == 6
@@ -208,3 +220,49 @@ def test_engine_down_is_503_and_the_rest_keeps_serving(
     # and a rebuild brings it back
     rebuild_index(search_backend)
     assert APIClient().get(f"{SEARCH}?q=algorithms").status_code == 200
+
+
+def _described(schema: dict[str, Any]) -> dict[str, Any]:
+    """What a parameter's schema says, without the prose."""
+    out = {k: v for k, v in schema.items() if k not in ("description", "default", "minLength")}
+    if "enum" in out:
+        out["enum"] = sorted(out["enum"])
+    if "items" in out:
+        out["items"] = _described(out["items"])
+    return out
+
+
+def test_search_endpoints_are_in_our_openapi_schema(
+    db: None, tmp_path: Path, shared_dir: Path
+) -> None:
+    from django.core.management import call_command
+
+    target = tmp_path / "schema.yaml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(target))
+    ours = yaml.safe_load(target.read_text())
+    theirs = yaml.safe_load((shared_dir / "contracts/mitlearn-api-v1.yaml").read_text())
+    for path, response in (
+        (SEARCH, "LearningResourcesSearchResponse"),
+        (FILES, "ContentFileSearchResponse"),
+    ):
+        operation = ours["paths"][path]["get"]
+        expected = {p["name"]: p["schema"] for p in theirs["paths"][path]["get"]["parameters"]}
+        actual = {p["name"]: p["schema"] for p in operation["parameters"]}
+        assert set(actual) == set(expected), path
+        for name, schema in expected.items():
+            # Ours may say more (slop's bounds, which the parser enforces), never differ.
+            described = _described(actual[name])
+            assert described | _described(schema) == described, (path, name)
+        ref = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+        assert ref == f"#/components/schemas/{response}"
+        body = ours["components"]["schemas"][response]
+        contract_body = theirs["components"]["schemas"][response]
+        assert body["required"] == contract_body["required"]
+        assert body["properties"]["metadata"] == contract_body["properties"]["metadata"]
+        assert body["properties"]["results"] == contract_body["properties"]["results"]
+    admin = ours["paths"]["/api/v0/learning_resources_search_admin_params/"]["get"]
+    ref = admin["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+    params = ours["components"]["schemas"][ref.rsplit("/", 1)[-1]]
+    assert set(params["properties"]) == set(
+        APIClient().get("/api/v0/learning_resources_search_admin_params/").json()
+    )

@@ -48,6 +48,7 @@ TEXT_FIELDS = {
     "description": 1,
     "full_description": 0.4,
 }
+INTRO_SUBJECT_SCORE = 20.0
 EXACT_FACETS = frozenset({"id", "run_id", "resource_id"})
 SORTS: dict[str, list[dict[str, Any]]] = {
     "id": [{"search.id": "asc"}],
@@ -80,7 +81,9 @@ RANK_SCRIPT = (
     "double intro = doc['search.n.is_intro'].value > 0 ? params.intro_boost : 1.0;"
     "double found = doc['search.n.is_foundation'].size() > 0"
     " && doc['search.n.is_foundation'].value > 0 ? params.foundation_boost : 1.0;"
-    "return _score * c * d * prog * intro * found;"
+    "double seq = doc['search.n.is_sequel'].size() > 0"
+    " && doc['search.n.is_sequel'].value > 0 ? params.sequel_factor : 1.0;"
+    "return _score * c * d * prog * intro * found * seq;"
 )
 
 
@@ -108,6 +111,9 @@ def index_settings() -> dict[str, Any]:
         "is_intro",
         "is_foundation",
         "course_group",
+        "is_sequel",
+        "title_group",
+        "parent_id",
     ]
     facets = FACET_FIELDS
     return {
@@ -169,6 +175,7 @@ def index_settings() -> dict[str, Any]:
                         },
                         **{name: text for name in TEXT_FIELDS if name != "title"},
                         "course_number": {"type": "keyword", "normalizer": "lowercase"},
+                        "subjects": {"type": "keyword", "normalizer": "lowercase"},
                         "readable_id": {"type": "keyword"},
                         "sort_coursenum": {"type": "keyword"},
                         "f": {"properties": {name: {"type": "keyword"} for name in facets}},
@@ -195,6 +202,7 @@ def document_body(doc: IndexDocument) -> dict[str, Any]:
             "kind": doc.index,
             **fields.text,
             "course_number": fields.course_numbers,
+            "subjects": fields.subjects,
             "readable_id": fields.keywords.get("readable_id", ""),
             "sort_coursenum": fields.keywords.get("sort_coursenum", "~"),
             "f": fields.facets,
@@ -314,6 +322,16 @@ def text_query(query: SearchQuery) -> dict[str, Any] | None:
             )
         if parsed.prefix_word:
             should.append({"prefix": {"search.title": {"value": parsed.prefix_word, "boost": 2}}})
+        if query.index == "resource" and not parsed.course_numbers:
+            # The query is the subject a first course introduces ("Introduction to <query>").
+            should.append(
+                {
+                    "constant_score": {
+                        "filter": {"term": {"search.subjects": words}},
+                        "boost": INTRO_SUBJECT_SCORE,
+                    }
+                }
+            )
     return {"bool": {"must": must, "should": should}}
 
 
@@ -340,6 +358,7 @@ def search_body(query: SearchQuery, now: float) -> dict[str, Any]:
                             "program_boost": 3.0,
                             "intro_boost": 1.15,
                             "foundation_boost": 1.15,
+                            "sequel_factor": 0.85,
                         },
                     }
                 },
@@ -502,7 +521,10 @@ class OpenSearchBackend(SearchBackend):
 
         body = search_body(query, time.time())
         response = self._call(self.client.search, index=self.search_indexes(query), body=body)
-        return parse_search_response(query, response)
+        result = parse_search_response(query, response)
+        if query.explain:
+            result.debug = {"engine": self.name, "request": body}
+        return result
 
     def rebuild(
         self, documents: Iterable[IndexDocument], progress: ProgressCallback | None = None

@@ -2,20 +2,24 @@
 
 Ranking = BM25 over boosted fields (title, course numbers, instructors, topics above description),
 every query word required (with typo corrections and synonyms as alternatives), a proximity bonus,
-then MIT Learn's multipliers (completeness, yearly age decay, program boost) and first-course
-boosts on the top hits, where every run of a course is lifted to near its best run.
+exact-title / introduced-subject / topic bonuses, then MIT Learn's multipliers (completeness,
+yearly age decay, program boost) and first-course and later-part factors on the top hits, where
+every run of a course is lifted to near its best run and same-title twins are led by the
+entry-level one (``group_courses``).
 A rebuild writes a fresh generation directory and switches to it atomically, so searches never stop.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import os
 import shutil
 import threading
 import time
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +72,9 @@ NUMBER_FIELDS = (
     "is_intro",
     "is_foundation",
     "course_group",
+    "is_sequel",
+    "title_group",
+    "parent_id",
 )
 # sortby → (fast field, ascending)
 SORT_FIELDS: dict[str, tuple[str, bool]] = {
@@ -90,16 +97,22 @@ SORT_FIELDS: dict[str, tuple[str, bool]] = {
     "featured": ("browse_key", True),
 }
 RERANK_WINDOW = 200
+# Content files considered for the content_file_score_weight blend (their parents' scores).
+CHILD_WINDOW = 500
 MAX_WINDOW = 2000
 PROGRAM_BOOST = 3.0
 INTRO_BOOST = 1.15
 FOUNDATION_BOOST = 1.15
 RUN_GROUP_FLOOR = 0.9
+SEQUEL_FACTOR = 0.85
+TWIN_CAP = 0.99
 SYNONYM_WEIGHT = 0.6
 CORRECTION_WEIGHT = 0.85
 PREFIX_WEIGHT = 2.0
 PROXIMITY_WEIGHT = 0.5
 TITLE_EXACT_WEIGHT = 3.0
+# "Introduction to <query>" counts as much as a title that is exactly the query.
+TITLE_INTRO_WEIGHT = TITLE_EXACT_WEIGHT
 COMMON_WORD_DF = 3
 TOPIC_MATCH_SCORE = 8.0
 # A word found in several fields (title and topics and description) counts a little more.
@@ -128,7 +141,16 @@ def _analyzers() -> dict[str, tantivy.TextAnalyzer]:
         .filter(tantivy.Filter.ascii_fold())
         .build()
     )
-    return {"en_learn": english, "plain_learn": plain}
+    # Words as written (no stemming), without stop words: "optimal" is not "optimization".
+    words = (
+        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+        .filter(tantivy.Filter.remove_long(40))
+        .filter(tantivy.Filter.lowercase())
+        .filter(tantivy.Filter.ascii_fold())
+        .filter(tantivy.Filter.stopword("english"))
+        .build()
+    )
+    return {"en_learn": english, "plain_learn": plain, "words_learn": words}
 
 
 def _schema() -> tantivy.Schema:
@@ -141,6 +163,7 @@ def _schema() -> tantivy.Schema:
         sb.add_text_field(name, tokenizer_name="en_learn", index_option="position")
     sb.add_text_field("title_plain", tokenizer_name="plain_learn", index_option="basic")
     sb.add_text_field("title_exact", tokenizer_name="raw", index_option="basic")
+    sb.add_text_field("title_intro", tokenizer_name="raw", index_option="basic")
     sb.add_text_field("spell", tokenizer_name="plain_learn", index_option="basic")
     sb.add_text_field("course_number", tokenizer_name="raw", index_option="freq")
     for name in FACET_FIELDS:
@@ -165,6 +188,14 @@ def _terms(stems: Sequence[str]) -> list[str | tuple[int, str]]:
     return list(stems)
 
 
+def _exact_titles(stems: list[str]) -> list[str]:
+    """The analyzed title, and without a trailing part one ("Organic Chemistry I")."""
+    forms = [" ".join(stems)]
+    if len(stems) > 1 and stems[-1] == "i":
+        forms.append(" ".join(stems[:-1]))
+    return forms
+
+
 def _uid(index: str, doc_id: str) -> str:
     return f"{index}:{doc_id}"
 
@@ -175,7 +206,9 @@ _FACET_COLUMNS = tuple(
 _SPELL_SOURCES = ("title", "topics", "instructors", "description")
 
 
-def document_values(doc: IndexDocument, english: tantivy.TextAnalyzer) -> dict[str, Any]:
+def document_values(
+    doc: IndexDocument, english: tantivy.TextAnalyzer, words: tantivy.TextAnalyzer
+) -> dict[str, Any]:
     """The field values of one document, as plain data (the indexer's per-document hot path)."""
     fields: IndexFields = index_fields(doc)
     text = fields.text
@@ -187,7 +220,7 @@ def document_values(doc: IndexDocument, english: tantivy.TextAnalyzer) -> dict[s
         "doc_id": fields.id,
         "source": orjson.dumps(doc.source, default=str),
         "title_plain": title,
-        "title_exact": " ".join(map(str, english.analyze(title))),
+        "title_exact": _exact_titles([str(t) for t in english.analyze(title)]),
         "spell": " ".join([text.get(k, "") for k in _SPELL_SOURCES]),
         "readable_id": keywords.get("readable_id", ""),
         "sort_coursenum": keywords.get("sort_coursenum", "~"),
@@ -195,6 +228,14 @@ def document_values(doc: IndexDocument, english: tantivy.TextAnalyzer) -> dict[s
     for name, value in text.items():
         if value:
             values[name] = value
+    subjects = [
+        form
+        for subject in fields.subjects
+        for form in _exact_titles([str(t) for t in words.analyze(subject)])
+        if form
+    ]
+    if subjects:
+        values["title_intro"] = list(dict.fromkeys(subjects))
     if fields.course_numbers:
         values["course_number"] = fields.course_numbers
     facets = fields.facets
@@ -208,6 +249,59 @@ def document_values(doc: IndexDocument, english: tantivy.TextAnalyzer) -> dict[s
     for name in NUMBER_FIELDS:
         values[name] = float(numbers.get(name, 0.0))
     return values
+
+
+@dataclass
+class Ranked:
+    """One hit being re-ranked: its score and the course signals grouping uses."""
+
+    score: float
+    doc_id: int
+    addr: Any
+    group: float = 0.0  # course_group: runs of one course number
+    title: float = 0.0  # title_group: courses with the same title
+    foundation: bool = False
+    text_score: float = 0.0  # the engine's score, before the multipliers
+    factor: float = 1.0  # the product of the multipliers
+
+
+def group_courses(hits: list[Ranked]) -> None:
+    """Course-level adjustments of the scores, in place.
+
+    Every run of a course answers the same need: a run scores at least RUN_GROUP_FLOOR of its
+    course's best run (a run whose instructor or wording differs is not buried). Courses with the
+    same title under different numbers (an undergraduate and a graduate version, cross-listings)
+    are near duplicates: the entry-level one (a first-course number, else the best scoring)
+    takes the best score of them all; the others keep theirs, below it (at most TWIN_CAP of it).
+    """
+    best: dict[float, float] = {}
+    for hit in hits:
+        if hit.group and hit.score > best.get(hit.group, 0.0):
+            best[hit.group] = hit.score
+    for hit in hits:
+        if hit.group:
+            hit.score = max(hit.score, best[hit.group] * RUN_GROUP_FLOOR)
+    twins: dict[float, dict[float, tuple[bool, float]]] = {}
+    for hit in hits:
+        if hit.title and hit.group:
+            courses = twins.setdefault(hit.title, {})
+            found, score = courses.get(hit.group, (False, 0.0))
+            courses[hit.group] = (found or hit.foundation, max(score, hit.score))
+    leads: dict[float, tuple[float, float, float]] = {}
+    for title, courses in twins.items():
+        if len(courses) < 2:
+            continue
+        lead = max(courses, key=lambda g: (courses[g][0], courses[g][1], g))
+        top = max(score for _, score in courses.values())
+        leads[title] = (lead, courses[lead][1], top)
+    for hit in hits:
+        if hit.title not in leads:
+            continue
+        lead, lead_best, top = leads[hit.title]
+        if hit.group == lead:
+            hit.score *= top / lead_best if lead_best > 0 else 1.0
+        else:
+            hit.score = min(hit.score, top * TWIN_CAP)
 
 
 class TantivyBackend(SearchBackend):
@@ -290,7 +384,7 @@ class TantivyBackend(SearchBackend):
     # ------------------------------------------------------------ writing
 
     def _document(self, doc: IndexDocument) -> tantivy.Document:
-        values = document_values(doc, self.analyzers["en_learn"])
+        values = document_values(doc, self.analyzers["en_learn"], self.analyzers["words_learn"])
         return tantivy.Document.from_dict(values, self.schema)
 
     def index(self, documents: Iterable[IndexDocument]) -> int:
@@ -364,12 +458,12 @@ class TantivyBackend(SearchBackend):
             generation = f"g{number}"
             shutil.rmtree(self.root / generation, ignore_errors=True)
             fresh = self._open_generation(generation, create=True)
-            english = self.analyzers["en_learn"]
+            english, words = self.analyzers["en_learn"], self.analyzers["words_learn"]
             writer = fresh.writer(heap_size=WRITER_HEAP * 2, num_threads=0)
             count = 0
             try:
                 for doc in documents:
-                    values = document_values(doc, english)
+                    values = document_values(doc, english, words)
                     writer.add_document(tantivy.Document.from_dict(values, self.schema))
                     count += 1
                     if progress and count % 500 == 0:
@@ -584,15 +678,18 @@ class TantivyBackend(SearchBackend):
                 near = tantivy.Query.phrase_query(self.schema, field, _terms(stems), slop=slop)
                 bonus.append(tantivy.Query.boost_query(near, PROXIMITY_WEIGHT))
         if stems and not parsed.course_numbers:
-            # The whole query is the title: what a learner who types a course name wants first.
-            exact = self._term("title_exact", " ".join(stems))
-            bonus.append(tantivy.Query.boost_query(exact, TITLE_EXACT_WEIGHT))
+            for variant in self._query_variants(parsed, applied):
+                bonus.extend(self._title_bonus(variant, searcher))
         words = parsed.words()
         if words and not parsed.course_numbers and not parsed.phrases:
             # The whole query names a subject ("genetics", "leadership"): courses filed under it.
-            name = " ".join(words)
+            names = {" ".join(words), " ".join(applied.get(w, w) for w in words)}
             topic = tantivy.Query.boolean_query(
-                [(tantivy.Occur.Should, self._term(f, name)) for f in ("l_topic", "l_ocw_topic")]
+                [
+                    (tantivy.Occur.Should, self._term(f, name))
+                    for f in ("l_topic", "l_ocw_topic")
+                    for name in sorted(names)
+                ]
             )
             bonus.append(tantivy.Query.const_score_query(topic, TOPIC_MATCH_SCORE))
         if not required and parsed.units:
@@ -602,20 +699,55 @@ class TantivyBackend(SearchBackend):
             required.append(tantivy.Query.boolean_query([(tantivy.Occur.Should, t) for t in terms]))
         return required, bonus, applied
 
+    def _query_variants(self, parsed: ParsedQuery, applied: dict[str, str]) -> list[list[str]]:
+        """The query's words as typed, and with its typo corrections applied."""
+        words = parsed.words()
+        variants = [words]
+        fixed = [applied.get(w, w) for w in words]
+        if fixed != words:
+            variants.append(fixed)
+        return variants
+
+    def _title_bonus(self, words: list[str], searcher: tantivy.Searcher) -> list[tantivy.Query]:
+        """The whole query is the title: what a learner who types a course name wants first;
+        or it is the subject a first course introduces ("Introduction to <query> …")."""
+        out: list[tantivy.Query] = []
+        stems = [s for w in words for s in self._stems(w)]
+        if stems:
+            exact = self._term("title_exact", " ".join(stems))
+            out.append(tantivy.Query.boost_query(exact, TITLE_EXACT_WEIGHT))
+        plain = [str(t) for w in words for t in self.analyzers["words_learn"].analyze(w)]
+        if plain:
+            # Scored like the exact title (boost × IDF), without BM25's length normalization:
+            # a title has one or two subject forms and most documents have none.
+            subject = " ".join(plain)
+            found = searcher.doc_freq("title_intro", subject)
+            if found:
+                total = max(1, searcher.num_docs)
+                idf = math.log(1.0 + (total - found + 0.5) / (found + 0.5))
+                intro = tantivy.Query.const_score_query(
+                    self._term("title_intro", subject), TITLE_INTRO_WEIGHT * idf
+                )
+                out.append(intro)
+        return out
+
     @staticmethod
     def _combine(
         filters: list[tantivy.Query],
         required: list[tantivy.Query],
         bonus: list[tantivy.Query],
         all_required: bool,
+        children: tantivy.Query | None = None,
     ) -> tantivy.Query:
+        """Filters, the text requirement and bonus clauses. ``children`` (resources whose
+        content files match, scored by them) is an alternative to the resource's own text."""
         filter_query = tantivy.Query.const_score_query(
             tantivy.Query.boolean_query([(tantivy.Occur.Must, f) for f in filters]), 0.0
         )
         clauses: list[tuple[tantivy.Occur, tantivy.Query]] = [(tantivy.Occur.Must, filter_query)]
         if required:
             if all_required:
-                clauses.extend((tantivy.Occur.Must, q) for q in required)
+                text = [(tantivy.Occur.Must, q) for q in required]
             else:
                 anyof = tantivy.Query.boolean_query(
                     [(tantivy.Occur.Should, q) for q in required],
@@ -623,9 +755,58 @@ class TantivyBackend(SearchBackend):
                     if len(required) >= 3
                     else 1,
                 )
-                clauses.append((tantivy.Occur.Must, anyof))
+                text = [(tantivy.Occur.Must, anyof)]
+            if children is None:
+                clauses.extend(text)
+            else:
+                own = tantivy.Query.boolean_query(text)
+                either = [(tantivy.Occur.Should, own), (tantivy.Occur.Should, children)]
+                clauses.append((tantivy.Occur.Must, tantivy.Query.boolean_query(either)))
         clauses.extend((tantivy.Occur.Should, q) for q in bonus)
         return tantivy.Query.boolean_query(clauses)
+
+    def _children(
+        self,
+        searcher: tantivy.Searcher,
+        query: SearchQuery,
+        required: list[tantivy.Query],
+    ) -> tuple[tantivy.Query | None, dict[int, float]]:
+        """MIT Learn's has_child clause: resources whose content files match the text, each
+        scored by the average score of its matching files times content_file_score_weight."""
+        weight = query.tuning.content_file_score_weight
+        if (
+            query.index != "resource"
+            or weight <= 0
+            or not required
+            or not searcher.doc_freq("kind", "content_file")
+        ):
+            return None, {}
+        files = self._combine([self._term("kind", "content_file")], required, [], False)
+        result = searcher.search(files, limit=CHILD_WINDOW)
+        if not result.hits:
+            return None, {}
+        addresses = [addr for _, addr in result.hits]
+        parents = searcher.fast_field_values("parent_id", addresses)
+        totals: dict[int, list[float]] = {}
+        for (score, _), parent in zip(result.hits, parents, strict=True):
+            if parent:
+                totals.setdefault(int(parent), []).append(float(score))
+        scores = {rid: weight * sum(v) / len(v) for rid, v in totals.items()}
+        if not scores:
+            return None, {}
+        clause = tantivy.Query.boolean_query(
+            [
+                (
+                    tantivy.Occur.Should,
+                    tantivy.Query.const_score_query(self._term_int("doc_id", rid), score),
+                )
+                for rid, score in scores.items()
+            ]
+        )
+        return clause, scores
+
+    def _term_int(self, field: str, value: int) -> tantivy.Query:
+        return tantivy.Query.term_query(self.schema, field, value)
 
     # ------------------------------------------------------------ searching
 
@@ -653,16 +834,17 @@ class TantivyBackend(SearchBackend):
         # Ranked by relevance, a document may miss one word (two-word queries: either word) and
         # scores grow with every word it has. Sorted by a field, every word is required unless
         # nothing matches at all.
+        children, child_scores = self._children(searcher, query, required)
         all_required = bool(query.sort)
-        final = self._combine(query_filters + extra, required, bonus, all_required)
+        final = self._combine(query_filters + extra, required, bonus, all_required, children)
         if all_required and len(required) > 1 and _count(searcher.search(final, limit=1)) == 0:
             all_required = False
-            final = self._combine(query_filters + extra, required, bonus, all_required)
+            final = self._combine(query_filters + extra, required, bonus, all_required, children)
 
         # Facet counts and hits are independent: Tantivy releases the GIL, so they run together.
         if required and query.aggregations:
             pending = _POOL.submit(
-                self._aggregate, searcher, query, required, bonus, all_required, extra
+                self._aggregate, searcher, query, required, bonus, all_required, extra, children
             )
             hits, total = self._collect(searcher, final, query, ranked=True)
             aggregations = pending.result()
@@ -674,7 +856,30 @@ class TantivyBackend(SearchBackend):
             suggestion = self._suggestion(parsed, applied, searcher)
             if suggestion and suggestion.lower() != parsed.raw.lower():
                 suggest.append(suggestion)
-        return SearchResult(total=total, hits=hits, aggregations=aggregations, suggest=suggest)
+        debug: dict[str, Any] | None = None
+        if query.explain:
+            debug = {
+                "engine": self.name,
+                "parsed": {
+                    "phrases": parsed.phrases,
+                    "course_numbers": parsed.course_numbers,
+                    "words": parsed.words(),
+                    "synonyms": {
+                        " ".join(u.words): [" ".join(a) for a in u.alternatives]
+                        for u in parsed.units
+                        if u.alternatives
+                    },
+                    "prefix_word": parsed.prefix_word,
+                },
+                "corrections": applied,
+                "all_words_required": all_required,
+                "content_file_scores": {str(k): v for k, v in child_scores.items()},
+                "tuning": query.tuning.as_dict(),
+                "query": repr(final),
+            }
+        return SearchResult(
+            total=total, hits=hits, aggregations=aggregations, suggest=suggest, debug=debug
+        )
 
     def _suggestion(
         self, parsed: ParsedQuery, applied: dict[str, str], searcher: tantivy.Searcher
@@ -716,60 +921,72 @@ class TantivyBackend(SearchBackend):
         if query.limit == 0 or not result.hits:
             return [], total
         addresses = [addr for _, addr in result.hits]
-        completeness = searcher.fast_field_values("completeness", addresses)
+
+        def values(name: str) -> list[float]:
+            return [float(v or 0.0) for v in searcher.fast_field_values(name, addresses)]
+
+        completeness = values("completeness")
         ages = searcher.fast_field_values("age_ts", addresses)
-        programs = searcher.fast_field_values("is_program", addresses)
-        intros = searcher.fast_field_values("is_intro", addresses)
-        foundations = searcher.fast_field_values("is_foundation", addresses)
-        groups = searcher.fast_field_values("course_group", addresses)
+        programs = values("is_program")
+        intros = values("is_intro")
+        foundations = values("is_foundation")
+        sequels = values("is_sequel")
+        groups = values("course_group")
+        titles = values("title_group")
         doc_ids = searcher.fast_field_values("doc_id", addresses)
         p = max(0.0, min(1.0, query.tuning.max_incompleteness_penalty / 100.0))
         decay = 1.0 - query.tuning.yearly_decay_percent / 100.0
         scale_days = 365.0 / (1.0 - decay) if decay < 1.0 else None
         now = time.time()
-        own: list[tuple[float, int, Any, float]] = []
-        for (score, addr), comp, age, prog, intro, found, group, doc_id in zip(
-            result.hits,
-            completeness,
-            ages,
-            programs,
-            intros,
-            foundations,
-            groups,
-            doc_ids,
-            strict=True,
-        ):
-            factor = (float(comp or 0.0) * p + (1.0 - p)) if query.index == "resource" else 1.0
+        hits: list[Ranked] = []
+        for i, (score, addr) in enumerate(result.hits):
+            factor = (completeness[i] * p + (1.0 - p)) if query.index == "resource" else 1.0
+            age = ages[i]
             if scale_days and age is not None and age >= 0:
                 days = abs(now - float(age)) / 86400.0
                 factor *= max(0.0, (scale_days - days) / scale_days)
-            if prog:
+            if programs[i]:
                 factor *= PROGRAM_BOOST
-            if intro:
+            if intros[i]:
                 factor *= INTRO_BOOST
-            if found:
+            if foundations[i]:
                 factor *= FOUNDATION_BOOST
-            own.append((float(score) * factor, int(doc_id or 0), addr, float(group or 0.0)))
-        # Every run of a course answers the same need: a run scores at least RUN_GROUP_FLOOR of
-        # its course's best run (a run whose instructor or wording differs is not buried).
-        best: dict[float, float] = {}
-        for score, _, _, group in own:
-            if group and score > best.get(group, 0.0):
-                best[group] = score
-        scored: list[tuple[float, int, Any]] = [
-            (max(score, best[group] * RUN_GROUP_FLOOR) if group else score, doc_id, addr)
-            for score, doc_id, addr, group in own
-        ]
-        scored.sort(key=lambda s: (-s[0], s[1]))
-        if scored and query.tuning.min_score > 0:
+            if sequels[i]:
+                factor *= SEQUEL_FACTOR
+            hits.append(
+                Ranked(
+                    score=float(score) * factor,
+                    doc_id=int(doc_ids[i] or 0),
+                    addr=addr,
+                    group=groups[i],
+                    title=titles[i],
+                    foundation=bool(foundations[i]),
+                    text_score=float(score),
+                    factor=factor,
+                )
+            )
+        group_courses(hits)
+        hits.sort(key=lambda r: (-r.score, r.doc_id))
+        if hits and query.tuning.min_score > 0:
             # min_score is a percentage of the best hit's score: it trims the weak fuzzy tail.
-            floor = scored[0][0] * min(query.tuning.min_score, 100.0) / 100.0
-            kept = [s for s in scored if s[0] >= floor]
-            if total <= len(scored):
+            floor = hits[0].score * min(query.tuning.min_score, 100.0) / 100.0
+            kept = [r for r in hits if r.score >= floor]
+            if total <= len(hits):
                 total = len(kept)
-            scored = kept
-        page = scored[query.offset : end]
-        return [self._hit(searcher, score, addr, query) for score, _, addr in page], total
+            hits = kept
+        page = hits[query.offset : end]
+        out = [self._hit(searcher, r.score, r.addr, query) for r in page]
+        if query.explain:
+            for hit, r in zip(out, page, strict=True):
+                before = r.text_score * r.factor
+                hit.explanation = {
+                    "score": r.score,
+                    "text_score": r.text_score,
+                    "multiplier": r.factor,
+                    "course_adjustment": r.score / before if before else 1.0,
+                    "text": orjson.loads(final.explain(searcher, r.addr).to_json()),
+                }
+        return out, total
 
     def _hit(self, searcher: tantivy.Searcher, score: float, addr: Any, query: SearchQuery) -> Hit:
         doc = searcher.doc(addr)
@@ -813,6 +1030,7 @@ class TantivyBackend(SearchBackend):
         bonus: list[tantivy.Query],
         all_required: bool,
         extra: list[tantivy.Query],
+        children: tantivy.Query | None = None,
     ) -> dict[str, list[dict[str, Any]]]:
         if not query.aggregations:
             return {}
@@ -825,7 +1043,7 @@ class TantivyBackend(SearchBackend):
         out: dict[str, list[dict[str, Any]]] = {}
         for skip, names in groups.items():
             filters = self._filters(query, skip=skip) + extra
-            agg_query = self._combine(filters, required, [], all_required)
+            agg_query = self._combine(filters, required, [], all_required, children)
             spec = {name: {"terms": {"field": f"f_{name}", "size": AGG_SIZE}} for name in names}
             result = searcher.aggregate(agg_query, spec)
             for name in names:
