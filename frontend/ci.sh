@@ -33,5 +33,10 @@ for _ in $(seq 1 60); do
   sleep 0.5
 done
 echo "== E2E (Chromium)"
-LEARN_WEB_URL="http://127.0.0.1:$PORT" node --test --test-concurrency=1 e2e/
-echo "Screenshots: $(pwd)/e2e/screenshots/"
+rm -rf e2e/screenshots
+status=0
+LEARN_WEB_URL="http://127.0.0.1:$PORT" node --test --test-concurrency=1 e2e/ || status=$?
+echo "Screenshots ($(find e2e/screenshots -name '*.png' 2>/dev/null | wc -l) at 1280 and 360 px): $(pwd)/e2e/screenshots/"
+ls e2e/screenshots/ 2>/dev/null | tr '\n' ' '; echo
+if [ "$status" -ne 0 ]; then echo "== E2E failed; next start log:"; tail -n 50 e2e/next-start.log; fi
+exit "$status"

@@ -40,9 +40,20 @@ export async function newPage(browser, width = 1280) {
   await context.route(/^https?:\/\/(?!127\.0\.0\.1|localhost)/, (route) => route.abort());
   const page = await context.newPage();
   page.errors = [];
-  // Any uncaught error fails the test, except React's recoverable hydration mismatch (#418), which is reported:
-  // it still appears now and then in production builds when cached chunks start hydrating a document that is
-  // still being parsed (see README "Known"). React recovers by rendering on the client.
+  // E2E_DEBUG=1 logs console messages, main-frame navigations and RSC requests with timings.
+  if (process.env.E2E_DEBUG) {
+    const t0 = Date.now();
+    const log = (...a) => console.log(`# [${Date.now() - t0}ms]`, ...a);
+    page.on("console", (m) => log("console", m.type(), m.text().slice(0, 500)));
+    page.on("framenavigated", (f) => f === page.mainFrame() && log("nav", f.url()));
+    page.on("requestfailed", (r) => log("requestfailed", r.url(), r.failure()?.errorText));
+    page.on("request", (r) => r.url().includes("_rsc") && log("request", r.url()));
+    page.on("response", (r) => r.url().includes("_rsc") && log("response", r.status(), r.url()));
+  }
+  // Any uncaught error fails the test except React's recoverable hydration mismatch (#418), which is reported
+  // as a TAP comment: it shows up about once in 40 first loads of a page when the machine is busy, on pages
+  // with and without streamed Suspense content, and React recovers by rendering that tree on the client. It is
+  // unrelated to client navigations (see NavigationBuffer); its cause is not identified yet (frontend README).
   page.on("pageerror", (e) => {
     if (String(e).includes("Minified React error #418")) console.log(`# warning: recoverable hydration mismatch (#418) on ${page.url()}`);
     else page.errors.push(`${page.url()}: ${e}`);

@@ -17,8 +17,9 @@ export async function generateMetadata({ searchParams }: Props): Promise<Metadat
 
 export default async function SearchPage({ searchParams }: Props) {
   const params = await searchParams;
-  // The boundary streams the results after the shell (so hydration never meets a half-parsed document); it
-  // stays mounted across URL changes, so facets keep focus while new results load.
+  // The results stream after the shell (header, search box) on a first load. On client navigations the page
+  // stays mounted (its segment key ignores the query string), so facets keep focus while new results load;
+  // see NavigationBuffer for why those navigations read the whole RSC response first.
   return (
     <Suspense fallback={<Loading label="Loading results…" />}>
       <SearchView pathname="/search" params={params} heading="Search" />
