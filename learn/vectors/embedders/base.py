@@ -40,21 +40,29 @@ def plan_batches(
     texts: Sequence[str], max_input_tokens: int, max_inputs: int, max_tokens: int
 ) -> Iterator[Batch]:
     """Truncate each text to the model limit and group them into batches bounded by count and
-    tokens."""
-    indexes: list[int] = []
-    batch: list[str] = []
-    used = 0
+    tokens.
+
+    Texts are taken shortest first, so each batch holds texts of similar length: a local model pads
+    a batch to its longest member, and mixed lengths would spend most of the work on padding.
+    ``Batch.indexes`` give every text's position in the input.
+    """
+    prepared: list[tuple[int, str, int]] = []
     for i, text in enumerate(texts):
         ids = tokens.encode(text or " ")
         if len(ids) > max_input_tokens:
             ids = ids[:max_input_tokens]
             text = tokens.decode(ids)
-        n = max(1, len(ids))
+        prepared.append((i, text or " ", max(1, len(ids))))
+    prepared.sort(key=lambda item: item[2])  # stable: equal lengths keep input order
+    indexes: list[int] = []
+    batch: list[str] = []
+    used = 0
+    for i, text, n in prepared:
         if batch and (len(batch) >= max_inputs or used + n > max_tokens):
             yield Batch(indexes, batch)
             indexes, batch, used = [], [], 0
         indexes.append(i)
-        batch.append(text or " ")
+        batch.append(text)
         used += n
     if batch:
         yield Batch(indexes, batch)

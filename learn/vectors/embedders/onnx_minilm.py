@@ -7,11 +7,11 @@ wheel (both pinned on PyPI); nothing is downloaded at run time.
 from __future__ import annotations
 
 import importlib.util
-import threading
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 import onnxruntime as ort
 from tokenizers import Tokenizer
 
@@ -47,13 +47,17 @@ class OnnxMiniLMEmbedder:
     dim = 384
     # WordPiece makes ~1.2 pieces per cl100k token on English prose: 200 tokens fit in 256 pieces.
     max_input_tokens = 200
-    max_batch_inputs = 32
-    max_batch_tokens = 32 * 200
+    # ``embed_texts`` sorts inputs by length, so a batch of 16 holds similar lengths and wastes
+    # little on padding; larger batches gain nothing on 2 cores (benchmarks/embed_throughput.py).
+    max_batch_inputs = 16
+    max_batch_tokens = 16 * 200
 
     def __init__(self, threads: int = 2) -> None:
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
+        options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         # No busy-waiting between ops: on a shared 2-core machine spinning threads starve others.
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self._session = ort.InferenceSession(
@@ -61,17 +65,24 @@ class OnnxMiniLMEmbedder:
         )
         self._tokenizer = Tokenizer.from_file(str(tokenizer_file()))
         self._tokenizer.enable_truncation(MAX_WORDPIECES)
-        self._tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
-        self._inputs = {i.name for i in self._session.get_inputs()}
-        self._lock = threading.Lock()  # one tokenizer padding config, shared
+        self._tokenizer.no_padding()  # each batch is padded to its own longest member below
+        self._token_types = "token_type_ids" in {i.name for i in self._session.get_inputs()}
+
+    def encode(self, texts: Sequence[str]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """Word-piece ids and attention mask, padded only to the longest text of ``texts``."""
+        encoded = self._tokenizer.encode_batch(list(texts))
+        width = max((len(e.ids) for e in encoded), default=1)
+        ids = np.zeros((len(encoded), width), dtype=np.int64)
+        mask = np.zeros((len(encoded), width), dtype=np.int64)
+        for row, item in enumerate(encoded):
+            ids[row, : len(item.ids)] = item.ids
+            mask[row, : len(item.ids)] = 1
+        return ids, mask
 
     def embed_batch(self, texts: Sequence[str]) -> Vectors:
-        with self._lock:
-            encoded = self._tokenizer.encode_batch(list(texts))
-        ids = np.array([e.ids for e in encoded], dtype=np.int64)
-        mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
+        ids, mask = self.encode(texts)
         feed = {"input_ids": ids, "attention_mask": mask}
-        if "token_type_ids" in self._inputs:
+        if self._token_types:
             feed["token_type_ids"] = np.zeros_like(ids)
         hidden = self._session.run(None, feed)[0]  # [batch, seq, 384]
         weights = mask[:, :, None].astype(np.float32)
