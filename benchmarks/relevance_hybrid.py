@@ -71,6 +71,7 @@ def main() -> None:
     from learn.search.backends import get_backend
     from learn.search.query import SearchQuery
     from learn.vectors import hybrid
+    from learn.vectors.responses import resources_json
     from learn.vectors.search import SearchParams, search_resources
 
     shared = get_env().shared_path()
@@ -85,15 +86,15 @@ def main() -> None:
 
     def dense(q: str) -> list[str]:
         page = search_resources(SearchParams(q=q, limit=10))
-        return [h.payload.get("url") or "" for h in page.hits]
+        return [item.get("url") or "" for item in resources_json(page.ids)]
 
-    def fused(method: str, alpha: float, mode: str) -> Callable[[str], list[str]]:
+    def fused(method: str, alpha: float | None, mode: str) -> Callable[[str], list[str]]:
         def run(q: str) -> list[str]:
             result, _ = hybrid.hybrid_search(
                 SearchQuery(text=q, limit=10),
                 backend,
-                method=method,
-                alpha=alpha,  # type: ignore[arg-type]
+                method=method,  # type: ignore[arg-type]
+                alpha=alpha,
                 lexical_mode=mode,
             )
             return [h.source.get("url") or "" for h in result.hits]
@@ -104,19 +105,23 @@ def main() -> None:
         ("lexical", lexical),
         ("dense", dense),
     ]
-    default = (hybrid.DEFAULT_METHOD, hybrid.DEFAULT_ALPHA, hybrid.DEFAULT_LEXICAL_MODE)
-    grid = (
-        [default]
-        if args.quick
-        else [
+    default: tuple[str, float | None, str] = (
+        hybrid.DEFAULT_METHOD,
+        None,  # the lexical weight follows the lexical confidence
+        hybrid.DEFAULT_LEXICAL_MODE,
+    )
+    grid = [default]
+    if not args.quick:
+        grid += [
             (method, alpha, mode)
             for method in ("rrf", "score")
-            for alpha in (0.3, 0.5, 0.7)
+            for alpha in (None, 0.3, 0.5, 0.7)
             for mode in ("phrase", "best_fields")
+            if (method, alpha, mode) != default
         ]
-    )
     for method, alpha, mode in grid:
-        variants.append((f"hybrid-{method}-a{alpha}-{mode}", fused(method, alpha, mode)))
+        weight = "adaptive" if alpha is None else f"a{alpha}"
+        variants.append((f"hybrid-{method}-{weight}-{mode}", fused(method, alpha, mode)))
     for name, run in variants:
         print(json.dumps(evaluate(name, run, queries)), flush=True)
 

@@ -2,7 +2,9 @@
 
 Usage: python benchmarks/vector_latency.py --var /path/to/var [--port 8185] [--n 200]
 Starts `learn serve` (Granian) on the given var folder, warms it up, then times sequential requests
-(includes the query embedding for vector and hybrid search). Stops the server at the end.
+(includes the query embedding for vector and hybrid search; queries repeat, so the query-vector
+cache serves most of them, except in the ``hybrid_search_uncached`` suite, whose queries are new).
+Stops the server at the end.
 """
 
 from __future__ import annotations
@@ -94,7 +96,7 @@ def main() -> None:
                     break
                 except httpx.HTTPError:
                     time.sleep(1)
-            suites = {
+            suites: dict[str, list[tuple[str, dict[str, str]]]] = {
                 "vector_similar": [
                     (f"/api/v1/learning_resources/{rng.choice(ids)}/vector_similar/", {})
                     for _ in range(args.n)
@@ -113,6 +115,18 @@ def main() -> None:
                         },
                     )
                     for _ in range(args.n)
+                ],
+                # Every query new to the server: the query-vector cache never helps.
+                "hybrid_search_uncached": [
+                    (
+                        "/api/v1/learning_resources_search/",
+                        {
+                            "q": f"{q} {rng.choice(QUERIES)} {i}",
+                            "search_mode": "hybrid",
+                            "aggregations": "resource_type",
+                        },
+                    )
+                    for i, q in enumerate(rng.choice(QUERIES) for _ in range(args.n))
                 ],
                 "lexical_search": [
                     (
@@ -133,6 +147,7 @@ def main() -> None:
                             "n": len(times),
                             "p50_ms": round(statistics.median(times), 1),
                             "p95_ms": round(pct(times, 95), 1),
+                            "loadavg_1m": round(os.getloadavg()[0], 2),
                         }
                     ),
                     flush=True,

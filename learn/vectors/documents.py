@@ -134,26 +134,24 @@ class ResourceDocument:
     payload: dict[str, Any]
 
 
-def resource_text(resource: LearningResource, runs: list[LearningResourceRun]) -> str:
-    """The text embedded for a resource: title and labels first (they survive truncation)."""
-    lines = [f"# {resource.title}"]
-    numbers = course_numbers(resource)
-    if numbers:
-        lines.append("Course numbers: " + ", ".join(numbers))
-    topics = [t.name for t in resource.topics.all()]
-    if topics:
-        lines.append("Topics: " + ", ".join(topics))
-    departments = [d.name for d in resource.departments.all()]
-    if departments:
-        lines.append("Departments: " + ", ".join(departments))
-    lines.append("")
-    for text in (resource.description, resource.full_description):
-        if text and text.strip() and text.strip() not in "\n".join(lines):
-            lines.append(text.strip())
-    instructors = _instructors(runs)
-    if instructors:
-        lines.append("Instructors: " + ", ".join(instructors[:10]))
-    return "\n".join(lines)
+def resource_text(resource: LearningResource) -> str:
+    """The text embedded for a resource: its title and what it is about, in plain prose.
+
+    Labels (course numbers, topic and department names, instructors) are left to the lexical side
+    and the filters: measured on the development set, they made dense neighbours worse (a list of
+    labels pulls every resource of a department together) and course numbers carry no meaning for
+    the model. The description is used when present, else the full description, else the topics.
+    """
+    about = next(
+        (t.strip() for t in (resource.description, resource.full_description) if t and t.strip()),
+        "",
+    )
+    if not about:
+        about = ", ".join(t.name for t in resource.topics.all())
+    title = (resource.title or "").strip()
+    if not about:
+        return title
+    return f"{title}. {about}" if title and title[-1] not in ".!?:" else f"{title} {about}"
 
 
 def resource_document(resource: LearningResource) -> ResourceDocument:
@@ -198,7 +196,7 @@ def resource_document(resource: LearningResource) -> ResourceDocument:
     return ResourceDocument(
         resource_id=resource.pk,
         point_id=point_id(platform, resource.readable_id),
-        text=resource_text(resource, runs),
+        text=resource_text(resource),
         payload=payload,
     )
 

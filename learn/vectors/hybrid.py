@@ -10,6 +10,7 @@ vector side fails, the answer is plain lexical with ``hybrid_fallback`` set in t
 from __future__ import annotations
 
 import logging
+import re
 from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Any
@@ -26,7 +27,20 @@ logger = logging.getLogger(__name__)
 
 POOL = 100  # candidates taken from each retriever
 DEFAULT_METHOD: Method = "rrf"
-DEFAULT_ALPHA = 0.5
+# The lexical list's weight in the fusion follows ``lexical_confidence`` c: from LEXICAL_WEIGHT[0]
+# (no subject word of the query in a top title: the dense side leads) to LEXICAL_WEIGHT[1] (a
+# title or an instructor was asked for: lexical leads, dense only reorders the tail), as
+# low + (high - low) * c**3. A partial match is mostly one incidental word of a description or a
+# question ("bridges" in "Bridges of Boston" for "how do bridges stay up"), so it moves the
+# weight little.
+LEXICAL_WEIGHT = (0.2, 0.9)
+
+
+def lexical_weight(confidence: float) -> float:
+    low, high = LEXICAL_WEIGHT
+    return low + (high - low) * confidence**3
+
+
 DEFAULT_LEXICAL_MODE = "phrase"  # the lexical default; best_fields measured the same
 VECTOR_FAILURES = (VectorStoreUnavailable, VectorStoreError, EmbeddingError)
 
@@ -60,11 +74,20 @@ def _hidden_ocw_file(payload: dict[str, Any]) -> bool:
     )
 
 
+# Payload keys the fusion reads (facet keys are added per query): the rest is never fetched.
+_RANK_FIELDS = ("resource_id", "platform", "resource_type", "resource_category")
+
+
 def _dense_ranked(
     query: SearchQuery, vector: list[float], filters: dict[str, tuple[str, ...]], pool: int
 ) -> tuple[list[tuple[str, float]], dict[str, dict[str, Any]]]:
     dense = get_store().search(
-        RESOURCES, vector, _dense_filter(filters), limit=pool, score_threshold=DENSE_MIN_CUTOFF
+        RESOURCES,
+        vector,
+        _dense_filter(filters),
+        limit=pool,
+        score_threshold=DENSE_MIN_CUTOFF,
+        payload_fields=[*_RANK_FIELDS, *query.aggregations],
     )
     payloads = {str(h.payload["resource_id"]): h.payload for h in dense}
     ranked = [
@@ -101,6 +124,47 @@ def _lexical(
     )
 
 
+# Words that carry no subject: a query made of them says nothing the titles could confirm.
+_FUNCTION_WORD_LIST = (
+    "a about an and are as at be by can could do does for from how i in into is it my of on or our "
+    "should that the their this to up we what when where which who why will with you your"
+)
+_FUNCTION_WORDS = frozenset(_FUNCTION_WORD_LIST.split())
+_WORD = re.compile(r"[0-9a-z]+")
+CONFIDENCE_TOP = 3  # lexical hits whose titles and instructors are checked
+
+
+def _stem(word: str) -> str:
+    """A crude stem: the first five letters ("circuits" ~ "circuit", "essays" ~ "essay")."""
+    return word[:5]
+
+
+def _hit_words(source: dict[str, Any]) -> set[str]:
+    text = [str(source.get("title") or "")]
+    for run in source.get("runs") or []:
+        for person in run.get("instructors") or []:
+            if isinstance(person, dict):
+                text.append(str(person.get("full_name") or person.get("last_name") or ""))
+    return {_stem(w) for w in _WORD.findall(" ".join(text).lower())}
+
+
+def lexical_confidence(text: str, hits: list[Hit]) -> float:
+    """How sure the lexical ranking is: the largest share of the query's subject words that one of
+    its top hits has in its title or instructor names (1.0: a title or a name was asked for).
+
+    Keyword queries ("linear algebra", "Gilbert Strang") score 1.0; a question or description in
+    the user's own words ("how do vaccines train the body") scores low, and the dense side leads.
+    """
+    words = [w for w in _WORD.findall(text.lower()) if w not in _FUNCTION_WORDS]
+    if not words:
+        return 0.0
+    wanted = {_stem(w) for w in words}
+    best = 0.0
+    for hit in hits[:CONFIDENCE_TOP]:
+        best = max(best, len(wanted & _hit_words(hit.source)) / len(wanted))
+    return best
+
+
 def is_course_number_query(text: str) -> bool:
     """Course numbers are exact identifiers: meaning-based neighbours only add noise."""
     from learn.search.documents import looks_like_course_number
@@ -109,8 +173,9 @@ def is_course_number_query(text: str) -> bool:
     return bool(words) and all(looks_like_course_number(w) for w in words)
 
 
-def _payloads_for(candidates: Candidates) -> dict[str, dict[str, Any]]:
-    """Vector payloads of every candidate (lexical-only ones are fetched by their point id)."""
+def _payloads_for(candidates: Candidates, name: str) -> dict[str, dict[str, Any]]:
+    """Vector payloads of every candidate (lexical-only ones are fetched by their point id, with
+    only the facet's key)."""
     missing = {}
     for rid, hit in candidates.lexical.items():
         if rid not in candidates.payloads:
@@ -118,13 +183,16 @@ def _payloads_for(candidates: Candidates) -> dict[str, dict[str, Any]]:
             missing[point_id(platform, hit.source.get("readable_id", ""))] = rid
     out = dict(candidates.payloads)
     if missing:
-        for found in get_store().retrieve(RESOURCES, list(missing)):
+        found_points = get_store().retrieve(
+            RESOURCES, list(missing), payload_fields=["resource_id", name]
+        )
+        for found in found_points:
             out[str(found.payload.get("resource_id"))] = found.payload
     return out
 
 
 def _facet(name: str, candidates: Candidates) -> list[dict[str, Any]]:
-    payloads = _payloads_for(candidates)
+    payloads = _payloads_for(candidates, name)
     counts: Counter[str] = Counter()
     for rid, _ in candidates.ranked:
         payload = payloads.get(rid)
@@ -156,11 +224,14 @@ def hybrid_search(
     query: SearchQuery,
     backend: SearchBackend,
     method: Method = DEFAULT_METHOD,
-    alpha: float = DEFAULT_ALPHA,
+    alpha: float | None = None,
     lexical_mode: str = DEFAULT_LEXICAL_MODE,
     pool: int = POOL,
 ) -> tuple[SearchResult, dict[str, Any]]:
-    """Fused lexical + dense results; the dict holds metadata flags for the response."""
+    """Fused lexical + dense results; the dict holds metadata flags for the response.
+
+    ``alpha`` fixes the lexical list's weight; by default it follows the lexical confidence.
+    """
     lexical_query = replace(query, tuning=replace(query.tuning, search_mode=lexical_mode))
     if not query.text.strip() or query.sort or query.index != "resource":
         return backend.search(lexical_query), {}
@@ -172,6 +243,8 @@ def hybrid_search(
         # A typo the lexical engine corrected is embedded corrected: MiniLM has no fuzzy matching.
         text = first.suggest[0] if first.suggest else query.text
         vector = embed_query(text)
+        if alpha is None:
+            alpha = lexical_weight(lexical_confidence(text, first.hits))
         main = _candidates(
             lexical_query, backend, vector, query.filters, method, alpha, pool, lexical=first
         )
@@ -196,6 +269,7 @@ def hybrid_search(
     return SearchResult(total=len(main.ranked), hits=hits, aggregations=aggregations), {
         "search_mode": "hybrid",
         "fusion": method,
+        "lexical_weight": round(alpha, 2),
     }
 
 

@@ -8,7 +8,8 @@ exact counts and store facets.
 
 from __future__ import annotations
 
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -58,9 +59,31 @@ def build_filter(filters: dict[str, list[str]], exclude_ids: Sequence[str] = ())
     return Filter(must=must, exclude_ids=list(exclude_ids))
 
 
+QUERY_CACHE_SIZE = 2048  # query vectors kept per process (popular queries repeat)
+_query_cache: OrderedDict[tuple[int, str, str], tuple[float, ...]] = OrderedDict()
+_query_cache_lock = threading.Lock()
+
+
 def embed_query(q: str) -> list[float]:
+    """The query's vector; recent queries come from an in-process LRU cache."""
     embedder = get_embedder()
-    return [float(x) for x in embed_texts(embedder, [q])[0]]
+    key = (id(embedder), embedder.name, " ".join(q.split()))
+    with _query_cache_lock:
+        cached = _query_cache.get(key)
+        if cached is not None:
+            _query_cache.move_to_end(key)
+            return list(cached)
+    vector = tuple(float(x) for x in embed_texts(embedder, [key[2]])[0])
+    with _query_cache_lock:
+        _query_cache[key] = vector
+        while len(_query_cache) > QUERY_CACHE_SIZE:
+            _query_cache.popitem(last=False)
+    return list(vector)
+
+
+def clear_query_cache() -> None:
+    with _query_cache_lock:
+        _query_cache.clear()
 
 
 def _aggregate(hits: Sequence[Hit], names: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
@@ -105,12 +128,24 @@ def _group(hits: list[Hit], group_by: str | None, group_size: int) -> list[Hit]:
 
 
 def _search(
-    collection: str, params: SearchParams, flt: Filter, vector: list[float] | None
+    collection: str,
+    params: SearchParams,
+    flt: Filter,
+    vector: list[float] | None,
+    fields: list[str] | None = None,
 ) -> SearchPage:
+    """``fields``: the payload keys read from neighbours (None: the whole payload)."""
     store = get_store()
     if vector is not None:
         cutoff = max(params.score_cutoff, DENSE_MIN_CUTOFF)
-        hits = store.search(collection, vector, flt, limit=MAX_HITS, score_threshold=cutoff)
+        hits = store.search(
+            collection,
+            vector,
+            flt,
+            limit=MAX_HITS,
+            score_threshold=cutoff,
+            payload_fields=fields,
+        )
         hits = _group(_sort(hits, params.sortby), params.group_by, params.group_size)
         page = hits[params.offset : params.offset + params.limit]
         return SearchPage(len(hits), [], page, _aggregate(hits, params.aggregations))
@@ -143,7 +178,13 @@ def search_resources(params: SearchParams) -> SearchPage:
     filters = dict(params.filters)
     filters.setdefault("published", ["true"])
     vector = embed_query(params.q) if params.q.strip() else None
-    page = _search(RESOURCES, params, build_filter(filters), vector)
+    # Results are rendered from the lexical index by id: neighbours bring only what is sorted,
+    # grouped or counted here.
+    fields = ["resource_id", *params.aggregations]
+    for key in (params.sortby, params.group_by):
+        if key:
+            fields.append(key.lstrip("-"))
+    page = _search(RESOURCES, params, build_filter(filters), vector, fields)
     page.ids = [int(h.payload["resource_id"]) for h in page.hits]
     return page
 
@@ -174,11 +215,13 @@ def similar_resources(
     """Nearest neighbours of a resource's own vector, published only, never itself."""
     pid = resource_point_id(resource_id)
     store = get_store()
-    found = store.retrieve(RESOURCES, [pid], with_vectors=True)
+    found = store.retrieve(RESOURCES, [pid], with_vectors=True, payload_fields=["resource_id"])
     if not found or not found[0].vector:
         raise NotFound(f"Learning resource {resource_id} has no embedding yet")
     flt_values = dict(filters)
     flt_values["published"] = [flag(True)]
     flt = build_filter(flt_values, exclude_ids=[pid])
-    hits = store.search(RESOURCES, found[0].vector, flt, limit=limit + 1)
+    hits = store.search(
+        RESOURCES, found[0].vector, flt, limit=limit + 1, payload_fields=["resource_id"]
+    )
     return [h for h in hits if h.payload.get("resource_id") != resource_id][:limit]

@@ -40,7 +40,8 @@ def test_hybrid_finds_meaning_the_words_miss(both: Catalog, lexical: TantivyBack
     query = SearchQuery(text="matrices and eigenvalues", limit=5)
     assert both["linear_algebra"].pk not in _ids(lexical.search(query))
     result, flags = hybrid.hybrid_search(query, lexical)
-    assert flags == {"search_mode": "hybrid", "fusion": "rrf"}
+    assert flags["search_mode"] == "hybrid" and flags["fusion"] == "rrf"
+    assert 0.0 <= flags["lexical_weight"] <= 1.0
     assert _ids(result)[0] == both["linear_algebra"].pk
 
 
@@ -200,3 +201,32 @@ def test_lexical_similar_excludes_itself(
     assert Client().get("/api/v1/learning_resources/999999/similar/").status_code == 404
     bad = Client().get(f"/api/v1/learning_resources/{pk}/similar/", {"color": "red"})
     assert bad.status_code == 400
+
+
+def test_lexical_confidence_follows_title_and_instructor_matches() -> None:
+    from learn.search.query import Hit
+
+    hits = [
+        Hit(id="1", score=9.0, source={"title": "Convex Optimization", "runs": []}),
+        Hit(
+            id="2",
+            score=5.0,
+            source={
+                "title": "Circuits and Electronics",
+                "runs": [{"instructors": [{"full_name": "Anant Agarwal"}]}],
+            },
+        ),
+    ]
+    assert hybrid.lexical_confidence("convex optimization", hits) == 1.0
+    assert hybrid.lexical_confidence("Anant Agarwal", hits) == 1.0
+    assert hybrid.lexical_confidence("electronic circuit", hits) == 1.0  # plural, suffix
+    assert hybrid.lexical_confidence("designing electronic circuits", hits) == 2 / 3
+    assert hybrid.lexical_confidence("why do prices rise", hits) == 0.0
+    assert hybrid.lexical_confidence("how to", hits) == 0.0  # no subject word at all
+    assert hybrid.lexical_confidence("convex optimization", []) == 0.0
+
+
+def test_dense_side_leads_when_no_title_matches(both: Catalog, lexical: TantivyBackend) -> None:
+    _, keyword = hybrid.hybrid_search(SearchQuery(text="Introduction to Algorithms"), lexical)
+    _, described = hybrid.hybrid_search(SearchQuery(text="matrices and eigenvalues"), lexical)
+    assert keyword["lexical_weight"] > 0.5 > described["lexical_weight"]

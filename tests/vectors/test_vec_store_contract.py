@@ -74,6 +74,18 @@ def test_upsert_search_retrieve(any_store: VectorStore) -> None:
     assert found[0].vector is not None and np.allclose(found[0].vector, points[2].vector, atol=1e-5)
 
 
+def test_search_returns_only_the_payload_fields_asked_for(any_store: VectorStore) -> None:
+    points = _points()
+    any_store.upsert("things", points)
+    full = any_store.search("things", points[4].vector, limit=1)[0]
+    assert len(full.payload) > 2
+    hits = any_store.search(
+        "things", points[4].vector, limit=3, payload_fields=["resource_id", "f_kind"]
+    )
+    assert hits[0].id == points[4].id
+    assert hits[0].payload == {k: full.payload[k] for k in ("resource_id", "f_kind")}
+
+
 def test_filters_or_within_and_across_keys(any_store: VectorStore) -> None:
     any_store.upsert("things", _points())
     flt = Filter(must={"f_kind": ["course"], "f_topic": ["math", "nothing"]})

@@ -76,9 +76,16 @@ class VectorStore(Protocol):
         limit: int = 10,
         offset: int = 0,
         score_threshold: float | None = None,
+        payload_fields: Sequence[str] | None = None,  # None: the whole payload
     ) -> list[Hit]: ...
 
-    def retrieve(self, name: str, ids: Sequence[str], with_vectors: bool = False) -> list[Hit]: ...
+    def retrieve(
+        self,
+        name: str,
+        ids: Sequence[str],
+        with_vectors: bool = False,
+        payload_fields: Sequence[str] | None = None,  # None: the whole payload
+    ) -> list[Hit]: ...
 
     def scroll(
         self, name: str, flt: Filter | None = None, limit: int = 100, offset: str | None = None

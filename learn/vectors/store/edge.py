@@ -47,6 +47,10 @@ def _to_filter(flt: Filter | None) -> qe.Filter | None:
     return qe.Filter(must=must or None, must_not=must_not or None)
 
 
+def _with_payload(fields: Sequence[str] | None) -> Any:
+    return True if fields is None else qe.PayloadSelector.Include(list(fields))
+
+
 def _hit(point: Any) -> Hit:
     vector = getattr(point, "vector", None)
     return Hit(
@@ -168,22 +172,31 @@ class EdgeStore:
         limit: int = 10,
         offset: int = 0,
         score_threshold: float | None = None,
+        payload_fields: Sequence[str] | None = None,
     ) -> list[Hit]:
         request = qe.QueryRequest(
             limit=limit,
             offset=offset or None,
             query=qe.Query.Nearest([float(x) for x in vector]),
             filter=_to_filter(flt),
-            with_payload=True,
+            with_payload=_with_payload(payload_fields),
             score_threshold=score_threshold,
             params=qe.SearchParams(hnsw_ef=128),
         )
         return [_hit(p) for p in self._open(name).query(request)]
 
-    def retrieve(self, name: str, ids: Sequence[str], with_vectors: bool = False) -> list[Hit]:
+    def retrieve(
+        self,
+        name: str,
+        ids: Sequence[str],
+        with_vectors: bool = False,
+        payload_fields: Sequence[str] | None = None,
+    ) -> list[Hit]:
         if not ids:
             return []
-        records = self._open(name).retrieve([uuid.UUID(i) for i in ids], True, with_vectors)
+        records = self._open(name).retrieve(
+            [uuid.UUID(i) for i in ids], _with_payload(payload_fields), with_vectors
+        )
         return [_hit(r) for r in records]
 
     def scroll(

@@ -136,6 +136,7 @@ class ServerStore:
         limit: int = 10,
         offset: int = 0,
         score_threshold: float | None = None,
+        payload_fields: Sequence[str] | None = None,
     ) -> list[Hit]:
         response = self._call(
             self.client.query_points,
@@ -145,16 +146,26 @@ class ServerStore:
             limit=limit,
             offset=offset or None,
             score_threshold=score_threshold,
-            with_payload=True,
+            with_payload=True if payload_fields is None else list(payload_fields),
             search_params=models.SearchParams(hnsw_ef=128),
         )
         return [_hit(p) for p in response.points]
 
-    def retrieve(self, name: str, ids: Sequence[str], with_vectors: bool = False) -> list[Hit]:
+    def retrieve(
+        self,
+        name: str,
+        ids: Sequence[str],
+        with_vectors: bool = False,
+        payload_fields: Sequence[str] | None = None,
+    ) -> list[Hit]:
         if not ids:
             return []
         records = self._call(
-            self.client.retrieve, self._name(name), ids=list(ids), with_vectors=with_vectors
+            self.client.retrieve,
+            self._name(name),
+            ids=list(ids),
+            with_vectors=with_vectors,
+            with_payload=True if payload_fields is None else list(payload_fields),
         )
         return [_hit(r) for r in records]
 
