@@ -283,11 +283,12 @@ class LearningResourceInstructorSerializer(serializers.ModelSerializer[Instructo
         fields = ["id", "first_name", "last_name", "full_name"]
 
 
-def _department_map(context: dict[str, Any]) -> dict[str, Department]:
-    """All departments with their school, loaded once per serialization."""
+def _department_map(context: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The JSON of every department (with its school), built once per serialization."""
     cached = context.get("_departments")
     if cached is None:
-        cached = {d.department_id: d for d in Department.objects.select_related("school")}
+        departments = Department.objects.select_related("school")
+        cached = {d.department_id: department_json(d) for d in departments}
         context["_departments"] = cached
     return cached
 
@@ -386,18 +387,16 @@ class CourseSerializer(serializers.ModelSerializer[Course]):
         numbers = []
         for num in course.course_numbers or []:
             dept_ref = num.get("department") or {}
-            dept = departments.get(str(dept_ref.get("department_id", "")))
-            if dept is not None:
-                dept_json: dict[str, Any] | None = department_json(dept)
-            elif dept_ref:
+            dept_json: dict[str, Any] | None = departments.get(
+                str(dept_ref.get("department_id", ""))
+            )
+            if dept_json is None and dept_ref:
                 dept_json = {
                     "department_id": dept_ref.get("department_id"),
                     "name": dept_ref.get("name", ""),
                     "channel_url": channel_url("department", slugify(dept_ref.get("name", ""))),
                     "school": None,
                 }
-            else:
-                dept_json = None
             numbers.append(
                 {
                     "value": num.get("value", ""),

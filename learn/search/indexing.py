@@ -8,15 +8,16 @@ from typing import Any
 
 from django.db.models import Q
 
+from learn.catalog.bulk_json import ResourceJsonBuilder
 from learn.catalog.constants import ResourceType
 from learn.catalog.models import FeaturedList, LearningResourceRelationship
-from learn.catalog.queries import content_file_queryset, resource_queryset
-from learn.catalog.serializers import ContentFileSerializer, serialize_resources
+from learn.catalog.queries import content_file_queryset, published_resources
+from learn.catalog.serializers import ContentFileSerializer
 from learn.search.backends import SearchBackend, get_backend
 from learn.search.backends.base import ProgressCallback
 from learn.search.query import IndexDocument
 
-BATCH = 500
+BATCH = 1000
 # Large text is searchable but not returned (as MIT Learn's _source excludes it).
 UNSTORED_FILE_FIELDS = ("content", "summary", "flashcards")
 
@@ -35,20 +36,23 @@ def featured_ranks() -> dict[int, float]:
 
 def _indexable() -> Any:
     # Learning paths are not searched (as in MIT Learn).
-    return resource_queryset().exclude(resource_type=ResourceType.learning_path)
+    return published_resources().exclude(resource_type=ResourceType.learning_path)
 
 
 def resource_documents(ids: Sequence[int] | None = None) -> Iterator[IndexDocument]:
+    """Index documents of the searchable resources (all, or ``ids``), in id order. The JSON is
+    ``serialize_resources``'s, built in bulk by ``ResourceJsonBuilder``."""
     qs = _indexable().order_by("id")
     if ids is not None:
         qs = qs.filter(id__in=list(ids))
     ranks = featured_ranks()
+    builder = ResourceJsonBuilder()
     pks = list(qs.values_list("id", flat=True))
     for start in range(0, len(pks), BATCH):
         chunk = pks[start : start + BATCH]
         resources = list(_indexable().filter(id__in=chunk).order_by("id"))
         created = {r.pk: r.created_on.isoformat() for r in resources}
-        for data in serialize_resources(resources):
+        for data in builder.serialize(resources):
             rid = int(data["id"])
             signals: dict[str, Any] = {"created_on": created.get(rid)}
             if rid in ranks:
