@@ -96,6 +96,8 @@ SORT_FIELDS: dict[str, tuple[str, bool]] = {
     "-views": ("views", False),
     "featured": ("browse_key", True),
 }
+# Relevance ranking re-ranks the best RERANK_WINDOW engine hits; the matches after them, up to
+# MAX_WINDOW, follow when the min_score floor may reach them (see ``_ranking``).
 RERANK_WINDOW = 200
 # Content files considered for the content_file_score_weight blend (their parents' scores).
 CHILD_WINDOW = 500
@@ -103,6 +105,9 @@ MAX_WINDOW = 2000
 PROGRAM_BOOST = 3.0
 INTRO_BOOST = 1.15
 FOUNDATION_BOOST = 1.15
+# The largest product of multipliers a document can get (completeness, age and later-part factors
+# are at most 1): a hit whose engine score times this is below the floor cannot pass it.
+MAX_FACTOR = PROGRAM_BOOST * INTRO_BOOST * FOUNDATION_BOOST
 RUN_GROUP_FLOOR = 0.9
 SEQUEL_FACTOR = 0.85
 TWIN_CAP = 0.99
@@ -263,6 +268,29 @@ class Ranked:
     foundation: bool = False
     text_score: float = 0.0  # the engine's score, before the multipliers
     factor: float = 1.0  # the product of the multipliers
+
+
+@dataclass
+class Ranking:
+    """A relevance-ranked request: the re-scored hits, best first, and how many matched.
+
+    ``exact``: ``hits`` holds every document passing the min_score ``floor`` (the rest of the
+    matches cannot reach it), so the result set is ``hits`` whatever the page. Otherwise (more
+    than MAX_WINDOW matches may pass) nothing is trimmed and the set is every match.
+    """
+
+    hits: list[Ranked]
+    matched: int
+    floor: float
+    exact: bool
+
+    @property
+    def trimmed(self) -> bool:
+        return self.exact and len(self.hits) < self.matched
+
+    @property
+    def count(self) -> int:
+        return len(self.hits) if self.exact else self.matched
 
 
 def group_courses(hits: list[Ranked]) -> None:
@@ -509,14 +537,17 @@ class TantivyBackend(SearchBackend):
         for name, values in query.filters.items():
             if name == skip or not values:
                 continue
-            if name in FOLDED_FACETS:
-                field, terms = f"l_{name}", [str(v).lower() for v in values]
-            elif name in BOOLEAN_FACETS:
-                field, terms = f"f_{name}", [str(v).lower() for v in values]
-            else:
-                field, terms = f"f_{name}", [str(v) for v in values]
-            clauses.append(tantivy.Query.term_set_query(self.schema, field, terms))
+            clauses.append(self._facet_filter(name, values))
         return clauses
+
+    def _facet_filter(self, name: str, values: Sequence[str]) -> tantivy.Query:
+        if name in FOLDED_FACETS:
+            field, terms = f"l_{name}", [str(v).lower() for v in values]
+        elif name in BOOLEAN_FACETS:
+            field, terms = f"f_{name}", [str(v).lower() for v in values]
+        else:
+            field, terms = f"f_{name}", [str(v) for v in values]
+        return tantivy.Query.term_set_query(self.schema, field, terms)
 
     def _word_clause(self, stems: Sequence[str], most_fields: bool) -> tantivy.Query | None:
         if not stems:
@@ -841,15 +872,22 @@ class TantivyBackend(SearchBackend):
             all_required = False
             final = self._combine(query_filters + extra, required, bonus, all_required, children)
 
-        # Facet counts and hits are independent: Tantivy releases the GIL, so they run together.
-        if required and query.aggregations:
+        ranking: Ranking | None = None
+        if required and not query.sort:
+            ranking, hits, aggregations = self._ranked_search(
+                searcher, final, query, required, bonus, extra, children
+            )
+            total = ranking.count
+        elif required and query.aggregations:
+            # Facet counts and hits are independent: Tantivy releases the GIL, so they run
+            # together.
             pending = _POOL.submit(
                 self._aggregate, searcher, query, required, bonus, all_required, extra, children
             )
-            hits, total = self._collect(searcher, final, query, ranked=True)
+            hits, total = self._collect(searcher, final, query)
             aggregations = pending.result()
         else:
-            hits, total = self._collect(searcher, final, query, ranked=bool(required))
+            hits, total = self._collect(searcher, final, query)
             aggregations = self._browse_aggregations(searcher, query, extra)
         suggest: list[str] = []
         if applied or (total == 0 and parsed.units):
@@ -874,6 +912,14 @@ class TantivyBackend(SearchBackend):
                 "corrections": applied,
                 "all_words_required": all_required,
                 "content_file_scores": {str(k): v for k, v in child_scores.items()},
+                "min_score": None
+                if ranking is None
+                else {
+                    "floor": ranking.floor,
+                    "matched": ranking.matched,
+                    "kept": ranking.count,
+                    "exact": ranking.exact,
+                },
                 "tuning": query.tuning.as_dict(),
                 "query": repr(final),
             }
@@ -897,30 +943,142 @@ class TantivyBackend(SearchBackend):
         return " ".join(words)
 
     def _collect(
-        self, searcher: tantivy.Searcher, final: tantivy.Query, query: SearchQuery, ranked: bool
+        self, searcher: tantivy.Searcher, final: tantivy.Query, query: SearchQuery
     ) -> tuple[list[Hit], int]:
-        end = query.offset + query.limit
-        if query.sort or not ranked:
-            field, ascending = SORT_FIELDS.get(query.sort or "featured", ("browse_key", True))
-            order = tantivy.Order.Asc if ascending else tantivy.Order.Desc
-            result = searcher.search(
-                final,
-                limit=max(query.limit, 1),
-                offset=query.offset,
-                order_by_field=field,
-                order=order,
-            )
-            total = _count(result)
-            if query.limit == 0:
-                return [], total
-            return [self._hit(searcher, float(0), addr, query) for _, addr in result.hits], total
-
-        window = min(max(RERANK_WINDOW, end), MAX_WINDOW)
-        result = searcher.search(final, limit=window)
+        """Hits ordered by a field (``sortby``, or the browse order without text)."""
+        field, ascending = SORT_FIELDS.get(query.sort or "featured", ("browse_key", True))
+        order = tantivy.Order.Asc if ascending else tantivy.Order.Desc
+        result = searcher.search(
+            final,
+            limit=max(query.limit, 1),
+            offset=query.offset,
+            order_by_field=field,
+            order=order,
+        )
         total = _count(result)
-        if query.limit == 0 or not result.hits:
+        if query.limit == 0:
             return [], total
-        addresses = [addr for _, addr in result.hits]
+        return [self._hit(searcher, float(0), addr, query) for _, addr in result.hits], total
+
+    def _ranked_search(
+        self,
+        searcher: tantivy.Searcher,
+        final: tantivy.Query,
+        query: SearchQuery,
+        required: list[tantivy.Query],
+        bonus: list[tantivy.Query],
+        extra: list[tantivy.Query],
+        children: tantivy.Query | None,
+    ) -> tuple[Ranking, list[Hit], dict[str, list[dict[str, Any]]]]:
+        """A relevance-ranked request: count, page and facet counts all describe one result set,
+        the matches passing the min_score floor, whatever ``limit`` and ``offset`` are.
+
+        A facet with an active filter is counted without it (disjunctive facets): the documents
+        it adds are ranked on their own (in parallel with the main ranking) and kept by the same
+        floor.
+        """
+        facet_queries = {
+            name: self._combine(
+                self._filters(query, skip=name) + extra, required, bonus, False, children
+            )
+            for name in query.aggregations
+            if query.filters.get(name)
+        }
+        windows = {
+            name: _POOL.submit(self._rank_window, searcher, q, query, RERANK_WINDOW)
+            for name, q in facet_queries.items()
+        }
+        ranking = self._ranking(searcher, final, query)
+        facet_rankings: dict[str, Ranking] = {}
+        for name, future in windows.items():
+            head = future.result()
+            if ranking.exact:  # else nothing is trimmed anywhere
+                floor = ranking.floor if ranking.hits else None
+                facet_rankings[name] = self._ranking(
+                    searcher, facet_queries[name], query, floor, head
+                )
+        pending = None
+        if query.aggregations:
+            pending = _POOL.submit(
+                self._ranked_aggregations,
+                searcher,
+                query,
+                required,
+                extra,
+                children,
+                ranking,
+                facet_rankings,
+            )
+        page = ranking.hits[query.offset : query.offset + query.limit] if query.limit else []
+        out = [self._hit(searcher, r.score, r.addr, query) for r in page]
+        if query.explain:
+            for hit, r in zip(out, page, strict=True):
+                before = r.text_score * r.factor
+                hit.explanation = {
+                    "score": r.score,
+                    "text_score": r.text_score,
+                    "multiplier": r.factor,
+                    "course_adjustment": r.score / before if before else 1.0,
+                    "text": orjson.loads(final.explain(searcher, r.addr).to_json()),
+                }
+        aggregations = pending.result() if pending is not None else {}
+        return ranking, out, aggregations
+
+    def _ranking(
+        self,
+        searcher: tantivy.Searcher,
+        final: tantivy.Query,
+        query: SearchQuery,
+        floor: float | None = None,
+        head: tuple[list[Ranked], int, float] | None = None,
+    ) -> Ranking:
+        """The re-scored matches passing the min_score floor (a percentage of the best hit's
+        score unless ``floor`` is given), best first.
+
+        The best RERANK_WINDOW engine hits (the head) are re-ranked: multipliers and course
+        grouping. A document's engine score does not depend on the filters and its multipliers
+        are at most MAX_FACTOR, so when the head's lowest engine score times MAX_FACTOR is below
+        the floor no later match can pass and the head's passing hits are the whole result.
+        Otherwise the next matches up to MAX_WINDOW (the tail) follow the head, ordered by their
+        own multiplied scores (no grouping, so they never climb into the head) and trimmed by
+        the same floor. Beyond MAX_WINDOW the set cannot be known: nothing is trimmed and every
+        match counts. No window depends on the page, so all pages come from one ranking.
+        """
+        share = min(max(query.tuning.min_score, 0.0), 100.0) / 100.0
+        hits, matched, lowest = head or self._rank_window(searcher, final, query, RERANK_WINDOW)
+        cut = floor if floor is not None else (hits[0].score * share if hits else 0.0)
+        if matched <= len(hits) or lowest * MAX_FACTOR < cut:
+            return Ranking([r for r in hits if r.score >= cut], matched, cut, True)
+        seen = {r.doc_id for r in hits}
+        deep = searcher.search(final, limit=MAX_WINDOW)
+        tail = [r for r in self._score(searcher, deep.hits, query) if r.doc_id not in seen]
+        tail.sort(key=lambda r: (-r.score, r.doc_id))
+        lowest = min((r.text_score for r in tail), default=lowest)
+        if matched <= len(hits) + len(tail) or lowest * MAX_FACTOR < cut:
+            kept = [r for r in hits if r.score >= cut] + [r for r in tail if r.score >= cut]
+            return Ranking(kept, matched, cut, True)
+        return Ranking(hits + tail, matched, cut, False)
+
+    def _rank_window(
+        self, searcher: tantivy.Searcher, final: tantivy.Query, query: SearchQuery, window: int
+    ) -> tuple[list[Ranked], int, float]:
+        """The best ``window`` engine hits re-scored (multipliers, course grouping), best
+        first; the number of matches; the lowest engine score of the window."""
+        result = searcher.search(final, limit=window)
+        hits = self._score(searcher, result.hits, query)
+        lowest = min((r.text_score for r in hits), default=0.0)
+        group_courses(hits)
+        hits.sort(key=lambda r: (-r.score, r.doc_id))
+        return hits, _count(result), lowest
+
+    def _score(
+        self, searcher: tantivy.Searcher, found: list[tuple[float, Any]], query: SearchQuery
+    ) -> list[Ranked]:
+        """Engine hits with their multipliers applied (completeness, age, program, first
+        course, later part), in engine order."""
+        if not found:
+            return []
+        addresses = [addr for _, addr in found]
 
         def values(name: str) -> list[float]:
             return [float(v or 0.0) for v in searcher.fast_field_values(name, addresses)]
@@ -939,7 +1097,7 @@ class TantivyBackend(SearchBackend):
         scale_days = 365.0 / (1.0 - decay) if decay < 1.0 else None
         now = time.time()
         hits: list[Ranked] = []
-        for i, (score, addr) in enumerate(result.hits):
+        for i, (score, addr) in enumerate(found):
             factor = (completeness[i] * p + (1.0 - p)) if query.index == "resource" else 1.0
             age = ages[i]
             if scale_days and age is not None and age >= 0:
@@ -965,28 +1123,7 @@ class TantivyBackend(SearchBackend):
                     factor=factor,
                 )
             )
-        group_courses(hits)
-        hits.sort(key=lambda r: (-r.score, r.doc_id))
-        if hits and query.tuning.min_score > 0:
-            # min_score is a percentage of the best hit's score: it trims the weak fuzzy tail.
-            floor = hits[0].score * min(query.tuning.min_score, 100.0) / 100.0
-            kept = [r for r in hits if r.score >= floor]
-            if total <= len(hits):
-                total = len(kept)
-            hits = kept
-        page = hits[query.offset : end]
-        out = [self._hit(searcher, r.score, r.addr, query) for r in page]
-        if query.explain:
-            for hit, r in zip(out, page, strict=True):
-                before = r.text_score * r.factor
-                hit.explanation = {
-                    "score": r.score,
-                    "text_score": r.text_score,
-                    "multiplier": r.factor,
-                    "course_adjustment": r.score / before if before else 1.0,
-                    "text": orjson.loads(final.explain(searcher, r.addr).to_json()),
-                }
-        return out, total
+        return hits
 
     def _hit(self, searcher: tantivy.Searcher, score: float, addr: Any, query: SearchQuery) -> Hit:
         doc = searcher.doc(addr)
@@ -1054,3 +1191,74 @@ class TantivyBackend(SearchBackend):
                 )
                 out[name] = [{"key": key, "doc_count": count} for key, count in pairs]
         return {name: out.get(name, []) for name in query.aggregations}
+
+    def _kept(self, query: SearchQuery, ranking: Ranking) -> tantivy.Query:
+        """The documents a trimmed ranking kept."""
+        return tantivy.Query.boolean_query(
+            [
+                (tantivy.Occur.Must, self._term("kind", query.index)),
+                (
+                    tantivy.Occur.Must,
+                    tantivy.Query.term_set_query(
+                        self.schema, "doc_id", [r.doc_id for r in ranking.hits]
+                    ),
+                ),
+            ]
+        )
+
+    def _ranked_aggregations(
+        self,
+        searcher: tantivy.Searcher,
+        query: SearchQuery,
+        required: list[tantivy.Query],
+        extra: list[tantivy.Query],
+        children: tantivy.Query | None,
+        ranking: Ranking,
+        facet_rankings: dict[str, Ranking],
+    ) -> dict[str, list[dict[str, Any]]]:
+        """Facet counts of a relevance-ranked request, over the documents its ranking kept.
+
+        A facet with an active filter counts the kept documents (which all have one of the
+        selected values) plus the documents without a selected value that its own ranking (the
+        query without that filter, same floor) kept: the selected values count exactly what
+        the request counts.
+        """
+        if ranking.trimmed:
+            kept = self._kept(query, ranking)
+        else:
+            kept = self._combine(self._filters(query) + extra, required, [], False, children)
+        names = tuple(dict.fromkeys(query.aggregations))
+        spec = {name: {"terms": {"field": f"f_{name}", "size": AGG_SIZE}} for name in names}
+        counts: dict[str, dict[str, int]] = {name: {} for name in names}
+
+        def add(result: dict[str, Any], names: Iterable[str]) -> None:
+            for name in names:
+                for bucket in result.get(name, {}).get("buckets", []):
+                    key = str(bucket["key"])
+                    counts[name][key] = counts[name].get(key, 0) + int(bucket["doc_count"])
+
+        add(searcher.aggregate(kept, spec), names)
+        for name in names:
+            if not query.filters.get(name):
+                continue
+            facet = facet_rankings.get(name)
+            if facet is not None and facet.trimmed:
+                others = self._kept(query, facet)
+            else:
+                others = self._combine(
+                    self._filters(query, skip=name) + extra, required, [], False, children
+                )
+            without = tantivy.Query.boolean_query(
+                [
+                    (tantivy.Occur.Must, others),
+                    (tantivy.Occur.MustNot, self._facet_filter(name, query.filters[name])),
+                ]
+            )
+            add(searcher.aggregate(without, {name: spec[name]}), (name,))
+        return {
+            name: [
+                {"key": key, "doc_count": count}
+                for key, count in sorted(counts[name].items(), key=lambda kv: (-kv[1], kv[0]))
+            ]
+            for name in query.aggregations
+        }
