@@ -131,7 +131,11 @@ def main() -> None:
                 "lexical_search": [
                     (
                         "/api/v1/learning_resources_search/",
-                        {"q": rng.choice(QUERIES), "aggregations": "resource_type"},
+                        {
+                            "q": rng.choice(QUERIES),
+                            "search_mode": "phrase",
+                            "aggregations": "resource_type",
+                        },
                     )
                     for _ in range(args.n)
                 ],

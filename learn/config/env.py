@@ -29,6 +29,9 @@ class LearnEnv(BaseSettings):
     celery_task_always_eager: bool | None = None
     app_base_url: str = "http://localhost:8062"
     api_max_page_size: int = 100
+    # search_mode of /api/v1/learning_resources_search/ when the request names none: "hybrid"
+    # (lexical + dense fusion; quietly lexical while no resource is embedded) or a lexical mode.
+    search_default_mode: Literal["hybrid", "phrase", "best_fields", "most_fields"] = "hybrid"
     shared_dir: Path | None = Field(
         default=None, description="Path of the shared reference material (taxonomy, corpus)"
     )

@@ -106,6 +106,7 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": None,
 }
 API_MAX_PAGE_SIZE = ENV.api_max_page_size
+SEARCH_DEFAULT_MODE = ENV.search_default_mode
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Learn API",

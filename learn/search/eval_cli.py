@@ -23,8 +23,12 @@ def relevance(
         Path, typer.Argument(help="Judgments JSON (format of eval/relevance_dev.json)")
     ],
     mode: Annotated[
-        str, typer.Option(help="search_mode: phrase, best_fields, most_fields")
-    ] = "phrase",
+        str | None,
+        typer.Option(
+            help="search_mode: hybrid, phrase, best_fields, most_fields "
+            "(default: the API's, setting SEARCH_DEFAULT_MODE)"
+        ),
+    ] = None,
     details: Annotated[bool, typer.Option(help="Also print one line per query")] = False,
 ) -> None:
     """Print one JSON line per query kind (and overall) with nDCG@10 and MRR@10."""
@@ -33,11 +37,16 @@ def relevance(
     setup_django()
     from learn.catalog.models import LearningResource
     from learn.search.backends import get_backend
-    from learn.search.query import DEFAULT_TUNING, SearchQuery
+    from learn.search.params import default_search_mode
+    from learn.search.query import DEFAULT_TUNING, SEARCH_MODES, SearchQuery, SearchResult
     from learn.search.relevance import evaluate, load_judgments
 
     if not file.is_file():
         typer.echo(f"no such file: {file}", err=True)
+        raise typer.Exit(2)
+    mode = mode or default_search_mode()
+    if mode not in SEARCH_MODES:
+        typer.echo(f"unknown mode {mode!r}: one of {', '.join(SEARCH_MODES)}", err=True)
         raise typer.Exit(2)
     backend = get_backend()
     tuning = replace(DEFAULT_TUNING, search_mode=mode)
@@ -45,8 +54,15 @@ def relevance(
     corpus = [u or "" for u in urls]
 
     def ranker(q: str) -> list[str]:
-        hits = backend.search(SearchQuery(text=q, limit=10, tuning=tuning)).hits
-        return [str(h.source.get("url") or "") for h in hits]
+        query = SearchQuery(text=q, limit=10, tuning=tuning)
+        result: SearchResult
+        if mode == "hybrid":  # as the API runs it when hybrid is its default
+            from learn.vectors.hybrid import hybrid_search
+
+            result, _ = hybrid_search(query, backend, explicit=False)
+        else:
+            result = backend.search(query)
+        return [str(h.source.get("url") or "") for h in result.hits]
 
     report = evaluate(load_judgments(file), ranker, corpus)
     for kind, figures in report["summary"].items():

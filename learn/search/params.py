@@ -87,6 +87,22 @@ RESOURCE_AGGREGATIONS = (
 CONTENT_FILE_AGGREGATIONS = ("topic", "content_feature_type", "platform", "offered_by")
 
 
+def default_search_mode() -> str:
+    """The ``search_mode`` of a request that names none (setting ``SEARCH_DEFAULT_MODE``).
+
+    ``DEFAULT_TUNING.search_mode`` stays the lexical engines' own default (phrase): internal
+    callers that hand ``DEFAULT_TUNING`` to a backend never ask it for "hybrid".
+    """
+    from django.conf import settings
+
+    return str(getattr(settings, "SEARCH_DEFAULT_MODE", DEFAULT_TUNING.search_mode))
+
+
+def served_tuning() -> Tuning:
+    """The tuning defaults the API applies (served by the admin-params endpoint)."""
+    return replace(DEFAULT_TUNING, search_mode=default_search_mode())
+
+
 class ParamError(ValueError):
     def __init__(self, param: str, message: str, choices: Sequence[str] | None = None) -> None:
         super().__init__(message)
@@ -275,7 +291,7 @@ def resource_search_query(data: Mapping[str, Any], max_limit: int) -> SearchQuer
     aggregations = _list(params, "aggregations", ListParam(RESOURCE_AGGREGATIONS))
     tuning = replace(
         DEFAULT_TUNING,
-        search_mode=_choice(params, "search_mode", SEARCH_MODES) or DEFAULT_TUNING.search_mode,
+        search_mode=_choice(params, "search_mode", SEARCH_MODES) or default_search_mode(),
         slop=_int(params, "slop", 0, 100, DEFAULT_TUNING.slop),
         **{
             name: _number(params, name, low, high, getattr(DEFAULT_TUNING, name))

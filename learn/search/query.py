@@ -15,7 +15,13 @@ SEARCH_MODES: tuple[str, ...] = ("phrase", "best_fields", "most_fields", "hybrid
 
 @dataclass(frozen=True)
 class Tuning:
-    """Ranking knobs; defaults are served by /api/v0/learning_resources_search_admin_params/."""
+    """Ranking knobs; the API's defaults (``params.served_tuning``) are these with the
+    ``SEARCH_DEFAULT_MODE`` setting's search_mode, served by
+    /api/v0/learning_resources_search_admin_params/.
+
+    ``search_mode`` here is the lexical engines' default. "hybrid" is handled above the engines
+    (learn.vectors.hybrid); a backend handed "hybrid" ranks as with "phrase".
+    """
 
     search_mode: str = "phrase"
     slop: int = 6

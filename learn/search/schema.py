@@ -123,7 +123,10 @@ def _resource_fields() -> dict[str, Any]:
     fields["search_mode"] = serializers.ChoiceField(
         choices=list(SEARCH_MODES),
         required=False,
-        help_text="The search type for text queries (hybrid fuses in vector search)",
+        help_text=(
+            "The search type for text queries (hybrid fuses in vector search; it is the default "
+            "unless SEARCH_DEFAULT_MODE says otherwise, lexical while no resource is embedded)"
+        ),
     )
     fields["slop"] = serializers.IntegerField(
         required=False,

@@ -22,8 +22,9 @@ from learn.search.params import (
     ParamError,
     content_file_search_query,
     resource_search_query,
+    served_tuning,
 )
-from learn.search.query import DEFAULT_TUNING, SearchQuery, SearchResult
+from learn.search.query import SearchQuery, SearchResult
 from learn.search.schema import (
     ContentFileSearchRequestSerializer,
     ContentFileSearchResponseSerializer,
@@ -71,12 +72,16 @@ def _run(request: Request, build: Callable[[Mapping[str, Any], int], SearchQuery
     flags: dict[str, Any] = {}
     try:
         if query.tuning.search_mode == "hybrid" and query.index == "resource":
-            # Lexical + dense fusion lives in the semantic layer (falls back to lexical itself).
+            # Lexical + dense fusion lives in the semantic layer (falls back to lexical itself:
+            # quietly when hybrid is only the default, with flags when it was asked for).
             from learn.vectors.hybrid import hybrid_search
 
-            result, flags = hybrid_search(query, get_backend())
+            explicit = bool(request.query_params.get("search_mode"))
+            result, flags = hybrid_search(query, get_backend(), explicit=explicit)
         else:
             result = get_backend().search(query)
+            if query.index == "resource":
+                flags = {"search_mode": query.tuning.search_mode}
     except SearchUnavailable as exc:
         logger.warning("search engine unavailable: %s", exc)
         return Response(
@@ -141,4 +146,4 @@ class LearningResourcesSearchAdminParamsView(APIView):
         responses={200: LearningResourcesSearchAdminParamsSerializer},
     )
     def get(self, request: Request) -> Response:
-        return Response(DEFAULT_TUNING.as_dict())
+        return Response(served_tuning().as_dict())

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Any
 
 from learn.search.backends.base import SearchBackend
 from learn.search.query import BOOLEAN_FACETS, Hit, SearchQuery, SearchResult
-from learn.vectors.documents import RESOURCES, point_id
+from learn.vectors.documents import RESOURCES
 from learn.vectors.embedders import EmbeddingError
 from learn.vectors.fusion import Method, fuse
 from learn.vectors.search import DENSE_MIN_CUTOFF, SearchPage, SearchParams, embed_query
@@ -46,10 +47,13 @@ VECTOR_FAILURES = (VectorStoreUnavailable, VectorStoreError, EmbeddingError)
 
 
 @dataclass
-class Candidates:
-    ranked: list[tuple[str, float]]
-    lexical: dict[str, Hit]
+class DenseSide:
+    """The dense candidates of one filter set, split by the lexical query's membership."""
+
+    ranked: list[tuple[str, float]]  # candidates kept (they exist in the index), dense order
     payloads: dict[str, dict[str, Any]]  # resource id -> vector payload
+    only: dict[str, dict[str, Any]]  # dense-only candidates (no lexical match) -> source
+    lexical: set[str]  # candidates the lexical query matches beyond its pool
 
 
 def _dense_filter(filters: dict[str, tuple[str, ...]]) -> Filter:
@@ -98,30 +102,57 @@ def _dense_ranked(
     return ranked, payloads
 
 
-def _candidates(
-    query: SearchQuery,
+def _restricted(
+    lexical_query: SearchQuery,
+    backend: SearchBackend,
+    filters: dict[str, tuple[str, ...]],
+    ids: list[str],
+    text: bool = True,
+) -> list[Hit]:
+    """The lexical query (or, ``text=False``, only its filters) restricted to ``ids``."""
+    return backend.search(
+        replace(
+            lexical_query,
+            text=lexical_query.text if text else "",
+            filters={**filters, "id": tuple(ids)},
+            offset=0,
+            limit=len(ids),
+            aggregations=(),
+            sort=None,
+            explain=False,
+        )
+    ).hits
+
+
+def _dense_side(
+    lexical_query: SearchQuery,
     backend: SearchBackend,
     vector: list[float],
     filters: dict[str, tuple[str, ...]],
-    method: Method,
-    alpha: float,
     pool: int,
-    lexical: SearchResult | None = None,
-) -> Candidates:
-    if lexical is None:
-        lexical = _lexical(query, backend, filters, pool)
-    dense_ranked, payloads = _dense_ranked(query, vector, filters, pool)
-    lexical_ranked = [(h.id, h.score) for h in lexical.hits]
-    ranked = fuse(lexical_ranked, dense_ranked, method=method, alpha=alpha)
-    return Candidates(ranked, {h.id: h for h in lexical.hits}, payloads)
-
-
-def _lexical(
-    query: SearchQuery, backend: SearchBackend, filters: dict[str, tuple[str, ...]], pool: int
-) -> SearchResult:
-    return backend.search(
-        replace(query, filters=filters, offset=0, limit=pool, aggregations=(), sort=None)
-    )
+    lexical_pool: set[str],
+    lexical_complete: bool,
+    anchor: str | None = None,
+) -> DenseSide:
+    """Dense top-``pool`` under ``filters``; which of them the lexical query matches outside its
+    pool is asked of the lexical engine (the query restricted by ``id`` to those candidates), and
+    the rest (dense-only) must exist in the lexical index under the same filters to be counted."""
+    ranked, payloads = _dense_ranked(lexical_query, vector, filters, pool)
+    outside = [rid for rid, _ in ranked if rid not in lexical_pool]
+    matched: set[str] = set()
+    if outside and not lexical_complete:
+        # The lexical top hit rides along: a cut relative to the best score (Tantivy's
+        # min_score) then falls where it falls in the unrestricted query.
+        extra = [anchor] if anchor and anchor not in outside else []
+        found = _restricted(lexical_query, backend, filters, [*outside, *extra])
+        matched = {h.id for h in found} - set(extra)
+    rest = [rid for rid in outside if rid not in matched]
+    only: dict[str, dict[str, Any]] = {}
+    if rest:
+        found = _restricted(lexical_query, backend, filters, rest, text=False)
+        only = {h.id: h.source for h in found}
+    keep = lexical_pool | matched | set(only)
+    return DenseSide([(r, s) for r, s in ranked if r in keep], payloads, only, matched)
 
 
 # Words that carry no subject: a query made of them says nothing the titles could confirm.
@@ -173,38 +204,22 @@ def is_course_number_query(text: str) -> bool:
     return bool(words) and all(looks_like_course_number(w) for w in words)
 
 
-def _payloads_for(candidates: Candidates, name: str) -> dict[str, dict[str, Any]]:
-    """Vector payloads of every candidate (lexical-only ones are fetched by their point id, with
-    only the facet's key)."""
-    missing = {}
-    for rid, hit in candidates.lexical.items():
-        if rid not in candidates.payloads:
-            platform = (hit.source.get("platform") or {}).get("code") or "unknown"
-            missing[point_id(platform, hit.source.get("readable_id", ""))] = rid
-    out = dict(candidates.payloads)
-    if missing:
-        found_points = get_store().retrieve(
-            RESOURCES, list(missing), payload_fields=["resource_id", name]
-        )
-        for found in found_points:
-            out[str(found.payload.get("resource_id"))] = found.payload
-    return out
-
-
-def _facet(name: str, candidates: Candidates) -> list[dict[str, Any]]:
-    payloads = _payloads_for(candidates, name)
-    counts: Counter[str] = Counter()
-    for rid, _ in candidates.ranked:
-        payload = payloads.get(rid)
-        if payload is None:  # not embedded yet: count from the lexical document
-            source = candidates.lexical[rid].source if rid in candidates.lexical else {}
-            values = _source_values(source, name)
-        else:
+def _merged_facet(
+    buckets: list[dict[str, Any]], name: str, side: DenseSide
+) -> list[dict[str, Any]]:
+    """The lexical engine's buckets plus the facet values of the dense-only candidates."""
+    counts: Counter[str] = Counter({str(b["key"]): int(b["doc_count"]) for b in buckets})
+    for rid, source in side.only.items():
+        payload = side.payloads.get(rid) or {}
+        if name in payload:
             values = [str(v) for v in payload.get(name) or []]
+        else:
+            values = _source_values(source, name)
         counts.update(set(values))
     return [
         {"key": k, "doc_count": c}
         for k, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        if c > 0
     ]
 
 
@@ -220,63 +235,155 @@ def _source_values(source: dict[str, Any], name: str) -> list[str]:
     return [str(i.get("code") if isinstance(i, dict) else i) for i in items if i]
 
 
+# How long the "does the vector store hold resources?" answer is trusted when hybrid is only the
+# default: an empty or unreachable store then costs one cheap count every few seconds, not an
+# exception per request.
+PRESENCE_TTL = 10.0
+_presence: dict[int, tuple[float, bool]] = {}
+
+
+def forget_vector_presence() -> None:
+    _presence.clear()
+
+
+def resource_vectors_present() -> bool:
+    """Whether the vector store answers and holds resource points (cached PRESENCE_TTL seconds)."""
+    now = time.monotonic()
+    try:
+        store = get_store()
+    except VECTOR_FAILURES:
+        return False
+    cached = _presence.get(id(store))
+    if cached is not None and cached[0] > now:
+        return cached[1]
+    try:
+        present = store.count(RESOURCES) > 0
+    except VECTOR_FAILURES as exc:
+        logger.info("no resource vectors, search stays lexical: %s", exc)
+        present = False
+    _presence[id(store)] = (now + PRESENCE_TTL, present)
+    return present
+
+
+def _lexical_only(
+    lexical_query: SearchQuery, backend: SearchBackend, explicit: bool, error: str | None
+) -> tuple[SearchResult, dict[str, Any]]:
+    result = backend.search(lexical_query)
+    if explicit and error is not None:
+        return result, {"hybrid_fallback": "lexical", "hybrid_error": error}
+    return result, {"search_mode": lexical_query.tuning.search_mode}
+
+
 def hybrid_search(
     query: SearchQuery,
     backend: SearchBackend,
     method: Method = DEFAULT_METHOD,
     alpha: float | None = None,
     lexical_mode: str = DEFAULT_LEXICAL_MODE,
-    pool: int = POOL,
+    pool: int | None = None,
+    explicit: bool = True,
 ) -> tuple[SearchResult, dict[str, Any]]:
     """Fused lexical + dense results; the dict holds metadata flags for the response.
 
+    The result set is every lexical match under the filters plus the dense top-``pool``
+    candidates (above the dense cutoff) the lexical query does not match. Its order: the fusion
+    of the lexical top-``pool`` and the dense candidates, then the remaining lexical matches in
+    lexical order. ``count`` is the lexical total plus the dense-only candidates; the facet
+    counts are the lexical engine's (disjunctive) plus the dense-only candidates' values.
+
     ``alpha`` fixes the lexical list's weight; by default it follows the lexical confidence.
+    ``explicit=False`` (hybrid is only the default mode): with no resource vectors, or when the
+    vector side fails, the answer is quietly lexical (metadata ``search_mode`` says which);
+    an explicit request gets ``hybrid_fallback``/``hybrid_error`` instead.
     """
+    pool = POOL if pool is None else pool
     lexical_query = replace(query, tuning=replace(query.tuning, search_mode=lexical_mode))
     if not query.text.strip() or query.sort or query.index != "resource":
-        return backend.search(lexical_query), {}
+        return backend.search(lexical_query), {"search_mode": lexical_mode}
     if is_course_number_query(query.text):
         return backend.search(lexical_query), {"search_mode": "hybrid", "fusion": "lexical"}
-    pool = max(pool, query.offset + query.limit)
+    if not explicit and not resource_vectors_present():
+        return _lexical_only(lexical_query, backend, explicit, None)
     try:
-        first = _lexical(lexical_query, backend, query.filters, pool)
+        first = backend.search(replace(lexical_query, offset=0, limit=pool, sort=None))
         # A typo the lexical engine corrected is embedded corrected: MiniLM has no fuzzy matching.
         text = first.suggest[0] if first.suggest else query.text
         vector = embed_query(text)
         if alpha is None:
             alpha = lexical_weight(lexical_confidence(text, first.hits))
-        main = _candidates(
-            lexical_query, backend, vector, query.filters, method, alpha, pool, lexical=first
+        in_pool = {h.id for h in first.hits}
+        complete = first.total <= len(first.hits)
+        anchor = first.hits[0].id if first.hits else None
+        main = _dense_side(
+            lexical_query, backend, vector, query.filters, pool, in_pool, complete, anchor
         )
         aggregations: dict[str, list[dict[str, Any]]] = {}
         for name in query.aggregations:
-            if name in query.filters:  # disjunctive: ignore the facet's own filter
+            side = main
+            if name in query.filters:  # disjunctive: the facet ignores its own filter
                 others = {k: v for k, v in query.filters.items() if k != name}
-                aggregations[name] = _facet(
-                    name, _candidates(lexical_query, backend, vector, others, method, alpha, pool)
+                side = _dense_side(
+                    lexical_query, backend, vector, others, pool, set(), False, anchor
                 )
-            else:
-                aggregations[name] = _facet(name, main)
+            aggregations[name] = _merged_facet(first.aggregations.get(name, []), name, side)
     except VECTOR_FAILURES as exc:
-        logger.warning("hybrid search falls back to lexical: %s", exc)
-        return backend.search(lexical_query), {
-            "hybrid_fallback": "lexical",
-            "hybrid_error": str(exc),
-        }
-    page = main.ranked[query.offset : query.offset + query.limit]
-    sources = _sources([rid for rid, _ in page], main.lexical)
-    hits = [Hit(id=rid, score=score, source=sources[rid]) for rid, score in page if rid in sources]
-    return SearchResult(total=len(main.ranked), hits=hits, aggregations=aggregations), {
-        "search_mode": "hybrid",
-        "fusion": method,
-        "lexical_weight": round(alpha, 2),
-    }
+        if explicit:
+            logger.warning("hybrid search falls back to lexical: %s", exc)
+        else:
+            logger.info("default hybrid search answers lexically: %s", exc)
+        return _lexical_only(lexical_query, backend, explicit, str(exc))
+    fused = fuse([(h.id, h.score) for h in first.hits], main.ranked, method=method, alpha=alpha)
+    total = first.total + len(main.only)
+    start, end = query.offset, min(query.offset + query.limit, total)
+    page = fused[start:end]
+    hits_by_id = {h.id: h for h in first.hits}
+    if end > max(start, len(fused)):
+        # Past the fused pool: the remaining lexical matches, in lexical order, without the
+        # candidates the fusion already placed.
+        # With no such candidate the page is one offset away; else the matches from the pool's
+        # end on are read far enough to skip them (their lexical ranks are unknown).
+        skip_from, take = max(0, start - len(fused)), end - len(fused)
+        skip = 0 if main.lexical else skip_from
+        rest = backend.search(
+            replace(
+                lexical_query,
+                offset=len(first.hits) + skip,
+                limit=take - skip + len(main.lexical),
+                aggregations=(),
+                sort=None,
+            )
+        ).hits
+        tail = [h for h in rest if h.id not in main.lexical][skip_from - skip : take - skip]
+        hits_by_id.update({h.id: h for h in tail})
+        page += [(h.id, h.score) for h in tail]
+    sources = _sources([rid for rid, _ in page], hits_by_id, main.only)
+    hits = [
+        Hit(
+            id=rid,
+            score=score,
+            source=sources[rid],
+            explanation=hits_by_id[rid].explanation if rid in hits_by_id else None,
+        )
+        for rid, score in page
+        if rid in sources
+    ]
+    result = SearchResult(
+        total=total,
+        hits=hits,
+        aggregations=aggregations,
+        suggest=first.suggest,
+        debug=first.debug,
+    )
+    return result, {"search_mode": "hybrid", "fusion": method, "lexical_weight": round(alpha, 2)}
 
 
-def _sources(ids: list[str], lexical: dict[str, Hit]) -> dict[str, dict[str, Any]]:
+def _sources(
+    ids: list[str], lexical: dict[str, Hit], dense_only: dict[str, dict[str, Any]]
+) -> dict[str, dict[str, Any]]:
     from learn.vectors.responses import resources_json
 
     out = {rid: lexical[rid].source for rid in ids if rid in lexical}
+    out.update({rid: dense_only[rid] for rid in ids if rid in dense_only})
     missing = [int(rid) for rid in ids if rid not in out]
     for item in resources_json(missing):
         out[str(item["id"])] = item

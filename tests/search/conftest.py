@@ -20,3 +20,18 @@ def search_backend(tmp_path: Path) -> Iterator[TantivyBackend]:
     reset_backend(backend)
     yield backend
     reset_backend(None)
+
+
+@pytest.fixture(autouse=True)
+def _no_resource_vectors(tmp_path: Path) -> Iterator[None]:
+    """An empty vector store: the default search mode (hybrid) answers lexically, as it does in a
+    deployment where no resource is embedded yet, and never reads the project's own store."""
+    from learn.vectors.hybrid import forget_vector_presence
+    from learn.vectors.store import set_store
+    from learn.vectors.store.edge import EdgeStore
+
+    previous = set_store(EdgeStore(tmp_path / "no-vectors"))
+    forget_vector_presence()
+    yield
+    set_store(previous)
+    forget_vector_presence()

@@ -145,7 +145,7 @@ def test_dev_mode_returns_the_query_and_explanations(indexed: Catalog, contract:
 
 def test_admin_params_serve_the_tuning_defaults(db: None) -> None:
     body = APIClient().get("/api/v0/learning_resources_search_admin_params/").json()
-    assert body["search_mode"] == "phrase" and body["slop"] == 6
+    assert body["search_mode"] == "hybrid" and body["slop"] == 6
     assert set(body) == {
         "search_mode",
         "slop",
@@ -266,3 +266,43 @@ def test_search_endpoints_are_in_our_openapi_schema(
     assert set(params["properties"]) == set(
         APIClient().get("/api/v0/learning_resources_search_admin_params/").json()
     )
+
+
+def test_default_mode_is_quietly_lexical_without_vectors(
+    indexed: Catalog, contract: OpenAPI
+) -> None:
+    # No resource is embedded (empty vector store): the default (hybrid) answers lexically,
+    # names the mode it used and raises no fallback flag.
+    body = get(contract, f"{SEARCH}?q=algorithms&aggregations=resource_type")
+    phrase = get(contract, f"{SEARCH}?q=algorithms&aggregations=resource_type&search_mode=phrase")
+    assert body["metadata"]["search_mode"] == "phrase"
+    assert "hybrid_fallback" not in body["metadata"] and "hybrid_error" not in body["metadata"]
+    assert body["results"] == phrase["results"] and body["count"] == phrase["count"]
+    assert body["metadata"]["aggregations"] == phrase["metadata"]["aggregations"]
+
+
+def test_default_mode_follows_the_setting(
+    indexed: Catalog, contract: OpenAPI, settings: Any
+) -> None:
+    settings.SEARCH_DEFAULT_MODE = "best_fields"
+    admin = APIClient().get("/api/v0/learning_resources_search_admin_params/").json()
+    assert admin["search_mode"] == "best_fields"
+    body = get(contract, f"{SEARCH}?q=algorithms")
+    assert body["metadata"]["search_mode"] == "best_fields"
+
+
+def test_backends_rank_hybrid_as_phrase(indexed: Catalog, search_backend: TantivyBackend) -> None:
+    from dataclasses import replace
+
+    from learn.search.query import DEFAULT_TUNING, SearchQuery
+
+    assert DEFAULT_TUNING.search_mode == "phrase"  # what internal callers hand a backend
+    phrase = search_backend.search(SearchQuery(text="introduction algorithms", limit=20))
+    hybrid = search_backend.search(
+        SearchQuery(
+            text="introduction algorithms",
+            limit=20,
+            tuning=replace(DEFAULT_TUNING, search_mode="hybrid"),
+        )
+    )
+    assert [h.id for h in hybrid.hits] == [h.id for h in phrase.hits] and phrase.hits

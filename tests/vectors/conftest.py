@@ -73,10 +73,14 @@ def _clear(edge: EdgeStore) -> None:
 
 @pytest.fixture
 def store(_session_store: EdgeStore, embedder: Embedder) -> Iterator[VectorStore]:
+    from learn.vectors.hybrid import forget_vector_presence
+
     _clear(_session_store)
     previous = set_store(_session_store)
+    forget_vector_presence()
     yield _session_store
     set_store(previous)
+    forget_vector_presence()
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -230,3 +231,150 @@ def test_dense_side_leads_when_no_title_matches(both: Catalog, lexical: TantivyB
     _, keyword = hybrid.hybrid_search(SearchQuery(text="Introduction to Algorithms"), lexical)
     _, described = hybrid.hybrid_search(SearchQuery(text="matrices and eigenvalues"), lexical)
     assert keyword["lexical_weight"] > 0.5 > described["lexical_weight"]
+
+
+def _pages(query: SearchQuery, lexical: TantivyBackend, pool: int, size: int) -> list[int]:
+    ids: list[int] = []
+    offset = 0
+    while True:
+        page, _ = hybrid.hybrid_search(
+            SearchQuery(text=query.text, filters=query.filters, offset=offset, limit=size),
+            lexical,
+            pool=pool,
+        )
+        if not page.hits:
+            return ids
+        ids += _ids(page)
+        offset += size
+
+
+@pytest.mark.parametrize(
+    ("text", "pool", "dense_only_expected"),
+    [
+        ("physics algorithms", 2, False),  # more lexical matches than the fused pool
+        ("matrices and eigenvalues", 3, True),  # candidates only the dense side finds
+    ],
+)
+def test_count_pages_and_facets_cover_every_lexical_match_beyond_the_pool(
+    both: Catalog, lexical: TantivyBackend, text: str, pool: int, dense_only_expected: bool
+) -> None:
+    from learn.vectors.search import embed_query
+
+    plain = lexical.search(SearchQuery(text=text, limit=1000))
+    assert len(plain.hits) == plain.total
+    query = SearchQuery(text=text, limit=5, aggregations=("resource_type", "platform"))
+    result, flags = hybrid.hybrid_search(query, lexical, pool=pool)
+    assert flags["search_mode"] == "hybrid"
+    dense, _ = hybrid._dense_ranked(query, embed_query(text), {}, pool)
+    dense_only = {rid for rid, _ in dense} - {h.id for h in plain.hits}
+    assert bool(dense_only) if dense_only_expected else plain.total > pool
+    # every lexical match, plus the dense-only candidates, each once
+    assert result.total == plain.total + len(dense_only)
+    paged = _pages(query, lexical, pool, size=2)
+    assert len(paged) == len(set(paged)) == result.total
+    assert set(paged) == {int(h.id) for h in plain.hits} | {int(r) for r in dense_only}
+    for name in ("resource_type", "platform"):
+        assert sum(b["doc_count"] for b in result.aggregations[name]) == result.total
+    # the first page is the fused pool's head, the rest follow in lexical order
+    assert _ids(result) == paged[:5]
+    tail = [int(h.id) for h in plain.hits if int(h.id) not in paged[: pool + len(dense)]]
+    assert paged[-len(tail) :] == tail if tail else True
+
+
+def test_disjunctive_facets_count_the_candidates_of_the_other_filters(
+    both: Catalog, lexical: TantivyBackend
+) -> None:
+    filters = {"platform": ("ocw",)}
+    text = "physics algorithms"
+    query = SearchQuery(text=text, limit=5, filters=filters, aggregations=("platform",))
+    result, _ = hybrid.hybrid_search(query, lexical, pool=2)
+    assert result.hits and all(h.source["platform"]["code"] == "ocw" for h in result.hits)
+    assert result.total == len(_pages(query, lexical, 2, size=4))
+    # the platform facet ignores its own filter: it counts the unfiltered result set, whose dense
+    # candidates are the top ones under the other filters (none here)
+    unfiltered, _ = hybrid.hybrid_search(
+        SearchQuery(text=text, limit=0, aggregations=("platform",)), lexical, pool=2
+    )
+    assert result.aggregations["platform"] == unfiltered.aggregations["platform"]
+    assert sum(b["doc_count"] for b in result.aggregations["platform"]) == unfiltered.total
+    typed, _ = hybrid.hybrid_search(
+        replace(query, aggregations=("resource_type",)), lexical, pool=2
+    )
+    assert sum(b["doc_count"] for b in typed.aggregations["resource_type"]) == result.total
+
+
+def test_default_mode_is_hybrid_when_resources_are_embedded(
+    both: Catalog, lexical: TantivyBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(hybrid, "POOL", 2)
+    params = {"q": "physics algorithms", "aggregations": "resource_type", "limit": 2}
+    body = Client().get(SEARCH, params).json()
+    assert body["metadata"]["search_mode"] == "hybrid" and body["metadata"]["fusion"] == "rrf"
+    assert (
+        sum(b["doc_count"] for b in body["metadata"]["aggregations"]["resource_type"])
+        == (body["count"])
+    )
+    seen = [r["id"] for r in body["results"]]
+    url = body["next"]
+    while url:
+        page = Client().get(url).json()
+        assert page["count"] == body["count"]
+        seen += [r["id"] for r in page["results"]]
+        url = page["next"]
+    assert len(seen) == len(set(seen)) == body["count"]
+    assert Client().get(SEARCH, {"q": "matrices and eigenvalues"}).json()["results"][0]["id"] == (
+        both["linear_algebra"].pk
+    )
+
+
+def test_default_mode_without_resource_vectors_is_quietly_lexical(
+    catalog: Catalog, store: VectorStore, lexical: TantivyBackend
+) -> None:
+    rebuild_index(lexical)  # indexed, but nothing embedded: the store holds no resource
+    body = Client().get(SEARCH, {"q": "algorithms", "aggregations": "platform"}).json()
+    phrase = (
+        Client()
+        .get(SEARCH, {"q": "algorithms", "aggregations": "platform", "search_mode": "phrase"})
+        .json()
+    )
+    assert body["metadata"]["search_mode"] == "phrase"
+    assert "hybrid_fallback" not in body["metadata"]
+    assert body["results"] == phrase["results"] and body["count"] == phrase["count"]
+    assert body["metadata"]["aggregations"] == phrase["metadata"]["aggregations"]
+
+
+def test_vectors_down_default_is_quiet_explicit_hybrid_flags_the_fallback(
+    both: Catalog, lexical: TantivyBackend
+) -> None:
+    previous = set_store(ServerStore.connect("http://127.0.0.1:8189", None, "t"))
+    hybrid.forget_vector_presence()
+    try:
+        default = Client().get(SEARCH, {"q": "algorithms"})
+        asked = Client().get(SEARCH, {"q": "algorithms", "search_mode": "hybrid"})
+    finally:
+        set_store(previous)
+        hybrid.forget_vector_presence()
+    assert default.status_code == asked.status_code == 200
+    assert default.json()["metadata"]["search_mode"] == "phrase"
+    assert "hybrid_fallback" not in default.json()["metadata"]
+    assert asked.json()["metadata"]["hybrid_fallback"] == "lexical"
+    assert asked.json()["metadata"]["hybrid_error"]
+    assert default.json()["results"] == asked.json()["results"]
+
+
+def test_vector_presence_is_checked_once_per_interval(
+    store: VectorStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[str] = []
+    real = store.count
+
+    def counting(name: str, flt: Any = None) -> int:
+        calls.append(name)
+        return real(name, flt)
+
+    monkeypatch.setattr(store, "count", counting)
+    assert not hybrid.resource_vectors_present()
+    assert not hybrid.resource_vectors_present()
+    assert len(calls) == 1
+    hybrid.forget_vector_presence()
+    assert not hybrid.resource_vectors_present() and len(calls) == 2

@@ -3808,7 +3808,7 @@ export interface operations {
                 /** @description The resource type group of the learning resource */
                 resource_type_group?: ("course" | "program" | "learning_material")[];
                 /**
-                 * @description The search type for text queries (hybrid fuses in vector search)
+                 * @description The search type for text queries (hybrid fuses in vector search; it is the default unless SEARCH_DEFAULT_MODE says otherwise, lexical while no resource is embedded)
                  *
                  *     * `phrase` - phrase
                  *     * `best_fields` - best_fields

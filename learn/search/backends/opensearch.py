@@ -283,7 +283,7 @@ def text_query(query: SearchQuery) -> dict[str, Any] | None:
         must.append({"multi_match": {"query": phrase, "type": "phrase", "fields": fields}})
     words = " ".join(parsed.words())
     if words:
-        mode = query.tuning.search_mode
+        mode = query.tuning.search_mode  # "hybrid" is fused above the engine: ranked as phrase
         if mode in ("best_fields", "most_fields"):
             must.append(
                 {
