@@ -17,9 +17,9 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -283,6 +283,14 @@ class Ranking:
     matched: int
     floor: float
     exact: bool
+    # Untrimmed rankings score the matches after ``hits`` only when a page reaches them.
+    rest: Callable[[], list[Ranked]] | None = field(default=None, repr=False)
+
+    def page(self, offset: int, limit: int) -> list[Ranked]:
+        if self.rest is not None and offset + limit > len(self.hits):
+            self.hits = self.hits + self.rest()
+            self.rest = None
+        return self.hits[offset : offset + limit]
 
     @property
     def trimmed(self) -> bool:
@@ -475,8 +483,14 @@ class TantivyBackend(SearchBackend):
             self._refresh()
         return len(ids)
 
+    def prepare(self, doc: IndexDocument) -> dict[str, Any]:
+        """The document's field values (plain data: they pickle), for ``rebuild``."""
+        return document_values(doc, self.analyzers["en_learn"], self.analyzers["words_learn"])
+
     def rebuild(
-        self, documents: Iterable[IndexDocument], progress: ProgressCallback | None = None
+        self,
+        documents: Iterable[IndexDocument | dict[str, Any]],
+        progress: ProgressCallback | None = None,
     ) -> int:
         with self._lock:
             # The current generation may have an older schema: a rebuild never needs to open it.
@@ -491,7 +505,7 @@ class TantivyBackend(SearchBackend):
             count = 0
             try:
                 for doc in documents:
-                    values = document_values(doc, english, words)
+                    values = doc if isinstance(doc, dict) else document_values(doc, english, words)
                     writer.add_document(tantivy.Document.from_dict(values, self.schema))
                     count += 1
                     if progress and count % 500 == 0:
@@ -1009,7 +1023,7 @@ class TantivyBackend(SearchBackend):
                 ranking,
                 facet_rankings,
             )
-        page = ranking.hits[query.offset : query.offset + query.limit] if query.limit else []
+        page = ranking.page(query.offset, query.limit) if query.limit else []
         out = [self._hit(searcher, r.score, r.addr, query) for r in page]
         if query.explain:
             for hit, r in zip(out, page, strict=True):
@@ -1051,13 +1065,20 @@ class TantivyBackend(SearchBackend):
             return Ranking([r for r in hits if r.score >= cut], matched, cut, True)
         seen = {r.doc_id for r in hits}
         deep = searcher.search(final, limit=MAX_WINDOW)
-        tail = [r for r in self._score(searcher, deep.hits, query) if r.doc_id not in seen]
-        tail.sort(key=lambda r: (-r.score, r.doc_id))
-        lowest = min((r.text_score for r in tail), default=lowest)
-        if matched <= len(hits) + len(tail) or lowest * MAX_FACTOR < cut:
-            kept = [r for r in hits if r.score >= cut] + [r for r in tail if r.score >= cut]
-            return Ranking(kept, matched, cut, True)
-        return Ranking(hits + tail, matched, cut, False)
+
+        def tail() -> list[Ranked]:
+            rest = [r for r in self._score(searcher, deep.hits, query) if r.doc_id not in seen]
+            rest.sort(key=lambda r: (-r.score, r.doc_id))
+            return rest
+
+        # Engine order is best first: the deep window's last hit has its lowest engine score.
+        lowest = min(lowest, float(deep.hits[-1][0])) if deep.hits else lowest
+        if matched > len(deep.hits) and lowest * MAX_FACTOR >= cut:
+            # More matches than the deep window may pass: untrimmed, the tail scored on demand.
+            return Ranking(hits, matched, cut, False, rest=tail)
+        rest = tail()
+        kept = [r for r in hits if r.score >= cut] + [r for r in rest if r.score >= cut]
+        return Ranking(kept, matched, cut, True)
 
     def _rank_window(
         self, searcher: tantivy.Searcher, final: tantivy.Query, query: SearchQuery, window: int
