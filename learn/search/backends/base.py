@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from learn.search.query import IndexDocument, IndexName, IndexStatus, SearchQuery, SearchResult
 
@@ -40,11 +41,15 @@ class SearchBackend(ABC):
 
         return self.search(replace(query, limit=0, offset=0)).aggregations
 
+    def prepare(self, doc: IndexDocument) -> Any:
+        """``doc`` as ``rebuild`` indexes it, computed ahead: a rebuild calls this in worker
+        processes (the result must pickle) and passes the results to ``rebuild``."""
+        return doc
+
     @abstractmethod
-    def rebuild(
-        self, documents: Iterable[IndexDocument], progress: ProgressCallback | None = None
-    ) -> int:
-        """Replace the whole index with ``documents``; searches keep answering meanwhile."""
+    def rebuild(self, documents: Iterable[Any], progress: ProgressCallback | None = None) -> int:
+        """Replace the whole index with ``documents`` (``IndexDocument``s, or what ``prepare``
+        made of them); searches keep answering meanwhile."""
 
     @abstractmethod
     def status(self) -> IndexStatus:
