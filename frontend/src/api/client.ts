@@ -4,22 +4,8 @@ import type { components, paths } from "./schema";
 
 export type Schemas = components["schemas"];
 export type Resource = Schemas["LearningResource"];
-/**
- * `/api/v1/learning_resources_search/` is served by a plain Django view that is not (yet) in our OpenAPI
- * schema, so its response is typed here by hand, after the MIT Learn contract
- * (LearningResourcesSearchResponse); its results are the generated LearningResource type.
- */
-export interface SearchResponse {
-  count: number;
-  next: string | null;
-  previous: string | null;
-  results: Resource[];
-  metadata: {
-    aggregations: Record<string, { key: string; doc_count: number }[]>;
-    suggestions?: string[];
-    suggest?: string[];
-  };
-}
+/** `/api/v1/learning_resources_search/`'s answer (MIT Learn's LearningResourcesSearchResponse). */
+export type SearchResponse = Schemas["LearningResourcesSearchResponse"];
 export type Topic = Schemas["LearningResourceTopic"];
 export type Department = Schemas["LearningResourceDepartment"];
 export type Offeror = Schemas["LearningResourceOfferorDetail"];
