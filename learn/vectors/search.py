@@ -8,8 +8,8 @@ exact counts and store facets.
 
 from __future__ import annotations
 
-import threading
-from collections import Counter, OrderedDict
+import functools
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -60,30 +60,23 @@ def build_filter(filters: dict[str, list[str]], exclude_ids: Sequence[str] = ())
 
 
 QUERY_CACHE_SIZE = 2048  # query vectors kept per process (popular queries repeat)
-_query_cache: OrderedDict[tuple[int, str, str], tuple[float, ...]] = OrderedDict()
-_query_cache_lock = threading.Lock()
 
 
 def embed_query(q: str) -> list[float]:
     """The query's vector; recent queries come from an in-process LRU cache."""
     embedder = get_embedder()
-    key = (id(embedder), embedder.name, " ".join(q.split()))
-    with _query_cache_lock:
-        cached = _query_cache.get(key)
-        if cached is not None:
-            _query_cache.move_to_end(key)
-            return list(cached)
-    vector = tuple(float(x) for x in embed_texts(embedder, [key[2]])[0])
-    with _query_cache_lock:
-        _query_cache[key] = vector
-        while len(_query_cache) > QUERY_CACHE_SIZE:
-            _query_cache.popitem(last=False)
-    return list(vector)
+    return list(_query_vector(id(embedder), embedder.name, " ".join(q.split())))
+
+
+@functools.lru_cache(maxsize=QUERY_CACHE_SIZE)
+def _query_vector(embedder_id: int, model: str, text: str) -> tuple[float, ...]:
+    """Keyed by the embedder in use (``get_embedder``), so a replaced one never answers from
+    another's vectors."""
+    return tuple(float(x) for x in embed_texts(get_embedder(), [text])[0])
 
 
 def clear_query_cache() -> None:
-    with _query_cache_lock:
-        _query_cache.clear()
+    _query_vector.cache_clear()
 
 
 def _aggregate(hits: Sequence[Hit], names: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
