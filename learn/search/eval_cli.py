@@ -36,9 +36,9 @@ def relevance(
 
     setup_django()
     from learn.catalog.models import LearningResource
-    from learn.search.backends import get_backend
+    from learn.search.modes import run_search
     from learn.search.params import default_search_mode
-    from learn.search.query import DEFAULT_TUNING, SEARCH_MODES, SearchQuery, SearchResult
+    from learn.search.query import DEFAULT_TUNING, SEARCH_MODES, SearchQuery
     from learn.search.relevance import evaluate, load_judgments
 
     if not file.is_file():
@@ -48,20 +48,13 @@ def relevance(
     if mode not in SEARCH_MODES:
         typer.echo(f"unknown mode {mode!r}: one of {', '.join(SEARCH_MODES)}", err=True)
         raise typer.Exit(2)
-    backend = get_backend()
     tuning = replace(DEFAULT_TUNING, search_mode=mode)
     urls = LearningResource.objects.filter(published=True).values_list("url", flat=True)
     corpus = [u or "" for u in urls]
 
     def ranker(q: str) -> list[str]:
         query = SearchQuery(text=q, limit=10, tuning=tuning)
-        result: SearchResult
-        if mode == "hybrid":  # as the API runs it when hybrid is its default
-            from learn.vectors.hybrid import hybrid_search
-
-            result, _ = hybrid_search(query, backend, explicit=False)
-        else:
-            result = backend.search(query)
+        result, _ = run_search(query, explicit=False)  # as the API runs a default mode
         return [str(h.source.get("url") or "") for h in result.hits]
 
     report = evaluate(load_judgments(file), ranker, corpus)

@@ -17,7 +17,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from learn.search.backends import SearchUnavailable, get_backend
+from learn.search.backends import SearchUnavailable
+from learn.search.modes import run_search
 from learn.search.params import (
     ParamError,
     content_file_search_query,
@@ -69,19 +70,11 @@ def _run(request: Request, build: Callable[[Mapping[str, Any], int], SearchQuery
         query = build(request.query_params, settings.API_MAX_PAGE_SIZE)
     except ParamError as exc:
         return Response(exc.as_json(), status=400)
-    flags: dict[str, Any] = {}
     try:
-        if query.tuning.search_mode == "hybrid" and query.index == "resource":
-            # Lexical + dense fusion lives in the semantic layer (falls back to lexical itself:
-            # quietly when hybrid is only the default, with flags when it was asked for).
-            from learn.vectors.hybrid import hybrid_search
-
-            explicit = bool(request.query_params.get("search_mode"))
-            result, flags = hybrid_search(query, get_backend(), explicit=explicit)
-        else:
-            result = get_backend().search(query)
-            if query.index == "resource":
-                flags = {"search_mode": query.tuning.search_mode}
+        # Hybrid falls back to lexical itself: quietly when it is only the default, with flags
+        # when it was asked for.
+        explicit = bool(request.query_params.get("search_mode"))
+        result, flags = run_search(query, explicit=explicit)
     except SearchUnavailable as exc:
         logger.warning("search engine unavailable: %s", exc)
         return Response(

@@ -1,0 +1,24 @@
+"""Running a query in its ``search_mode``: the lexical modes go to the engine; ``hybrid`` (resource
+search only) is fused above the engines by the semantic layer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from learn.search.backends import get_backend
+from learn.search.query import SearchQuery, SearchResult
+
+
+def run_search(query: SearchQuery, explicit: bool = True) -> tuple[SearchResult, dict[str, Any]]:
+    """The result and the response metadata flags (``search_mode`` used, hybrid's fusion).
+
+    ``explicit=False``: hybrid is only the default mode, so it answers quietly lexically when no
+    resource is embedded or the vector side fails (``learn.vectors.hybrid.hybrid_search``).
+    """
+    if query.tuning.search_mode == "hybrid" and query.index == "resource":
+        # Lazy: learn.vectors depends on learn.search, not the other way round.
+        from learn.vectors.hybrid import hybrid_search
+
+        return hybrid_search(query, get_backend(), explicit=explicit)
+    result = get_backend().search(query)
+    return result, {"search_mode": query.tuning.search_mode} if query.index == "resource" else {}
