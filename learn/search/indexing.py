@@ -114,6 +114,15 @@ def _content_file_batch(chunk: list[int]) -> list[IndexDocument]:
     return docs
 
 
+def _batch(
+    kind: IndexName, chunk: list[int], ranks: dict[int, float], builder: ResourceJsonBuilder
+) -> list[IndexDocument]:
+    """One batch of a rebuild: resources or content files, by primary key."""
+    if kind == "resource":
+        return _resource_batch(chunk, ranks, builder)
+    return _content_file_batch(chunk)
+
+
 def content_file_documents(resource_ids: Sequence[int] | None = None) -> Iterator[IndexDocument]:
     pks = _content_file_pks(resource_ids)
     for start in range(0, len(pks), BATCH):
@@ -182,10 +191,7 @@ def rebuild_index(
             builder = ResourceJsonBuilder()
             for kind, chunk in tasks:
                 with _young_garbage():
-                    if kind == "resource":
-                        docs = _resource_batch(chunk, ranks, builder)
-                    else:
-                        docs = _content_file_batch(chunk)
+                    docs = _batch(kind, chunk, ranks, builder)
                 yield from docs
 
         count = backend.rebuild(documents(), progress)
@@ -202,13 +208,10 @@ def _prepare_batch(kind: IndexName, chunk: list[int]) -> list[Any]:
     """In a worker: serialize one batch and prepare it for the engine."""
     backend: SearchBackend = _WORKER["backend"]
     with _young_garbage():
-        if kind == "resource":
-            builder = _WORKER.get("builder")
-            if builder is None:
-                builder = _WORKER["builder"] = ResourceJsonBuilder()
-            docs = _resource_batch(chunk, _WORKER["ranks"], builder)
-        else:
-            docs = _content_file_batch(chunk)
+        builder = _WORKER.get("builder")
+        if builder is None:
+            builder = _WORKER["builder"] = ResourceJsonBuilder()
+        docs = _batch(kind, chunk, _WORKER["ranks"], builder)
         return [backend.prepare(doc) for doc in docs]
 
 
