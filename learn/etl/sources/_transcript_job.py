@@ -60,3 +60,22 @@ def fetch_and_write(
         )
     run.finished_on = timezone.now()
     run.save()
+
+
+def videos_to_transcribe(platform: str, force: bool, *fields: str) -> list[tuple[Any, ...]]:
+    """Published videos of ``platform`` (those without a transcript unless ``force``), in id
+    order, as ``(learning_resource_id, readable_id, *fields)`` rows."""
+    from learn.catalog.models import Video
+
+    videos = Video.objects.filter(
+        learning_resource__platform_id=platform,
+        learning_resource__resource_type="video",
+        learning_resource__published=True,
+    )
+    if not force:
+        videos = videos.filter(transcript="")
+    return list(
+        videos.order_by("learning_resource_id").values_list(
+            "learning_resource_id", "learning_resource__readable_id", *fields
+        )
+    )

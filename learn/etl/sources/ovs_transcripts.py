@@ -18,7 +18,7 @@ from learn.config.env import LearnEnv, get_env
 from learn.etl import http
 from learn.etl.content.transcripts import parse_vtt
 from learn.etl.models import EtlRun
-from learn.etl.sources._transcript_job import NoTranscript, fetch_and_write
+from learn.etl.sources._transcript_job import NoTranscript, fetch_and_write, videos_to_transcribe
 
 NAME = "ovs_transcripts"
 PLATFORM = "ovs"
@@ -38,23 +38,6 @@ def english_caption(captions: Any) -> str:
     raise NoTranscript("no English subtitle file")
 
 
-def _videos(force: bool) -> list[tuple[int, str, Any]]:
-    from learn.catalog.models import Video
-
-    videos = Video.objects.filter(
-        learning_resource__platform_id=PLATFORM,
-        learning_resource__resource_type="video",
-        learning_resource__published=True,
-    )
-    if not force:
-        videos = videos.filter(transcript="")
-    return list(
-        videos.order_by("learning_resource_id").values_list(
-            "learning_resource_id", "learning_resource__readable_id", "caption_urls"
-        )
-    )
-
-
 def run_job(env: LearnEnv, source: str | None, run: EtlRun, force: bool = False) -> None:
     """Fetch and store transcripts; ``source`` overrides the OVS API base (allowed host)."""
     from learn.etl.sources.ovs import allowed_hosts
@@ -71,4 +54,4 @@ def run_job(env: LearnEnv, source: str | None, run: EtlRun, force: bool = False)
             raise NoTranscript("the English subtitle file is empty")
         return text
 
-    fetch_and_write(run, _videos(force), fetch)
+    fetch_and_write(run, videos_to_transcribe(PLATFORM, force, "caption_urls"), fetch)

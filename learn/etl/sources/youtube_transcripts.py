@@ -22,7 +22,7 @@ from learn.config.env import LearnEnv, get_env
 from learn.etl import http
 from learn.etl.content.transcripts import parse_vtt
 from learn.etl.models import EtlRun
-from learn.etl.sources._transcript_job import NoTranscript, fetch_and_write
+from learn.etl.sources._transcript_job import NoTranscript, fetch_and_write, videos_to_transcribe
 
 NAME = "youtube_transcripts"
 PLATFORM = "youtube"
@@ -94,24 +94,11 @@ def fetch_transcript(base: str, video_id: str, client: httpx.Client) -> str:
     return text
 
 
-def _videos(force: bool) -> list[tuple[int, str]]:
-    from learn.catalog.models import Video
-
-    videos = Video.objects.filter(
-        learning_resource__platform_id=PLATFORM,
-        learning_resource__resource_type="video",
-        learning_resource__published=True,
-    )
-    if not force:
-        videos = videos.filter(transcript="")
-    return list(
-        videos.order_by("learning_resource_id").values_list(
-            "learning_resource_id", "learning_resource__readable_id"
-        )
-    )
-
-
 def run_job(env: LearnEnv, source: str | None, run: EtlRun, force: bool = False) -> None:
     """Fetch and store transcripts; fills ``run`` (updated/unchanged/skipped/failed, errors)."""
     base = source or env.youtube_timedtext_url
-    fetch_and_write(run, _videos(force), lambda client, row: fetch_transcript(base, row[1], client))
+    fetch_and_write(
+        run,
+        videos_to_transcribe(PLATFORM, force),
+        lambda client, row: fetch_transcript(base, row[1], client),
+    )
