@@ -7,16 +7,15 @@ unpublished by the time its answer arrives; refusals must leave the catalog unto
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 import pytest
+from celery_worker import edx_content_worker
 from django.test import Client
 
 from learn.catalog.models import ContentFile, LearningResource
@@ -506,28 +505,10 @@ def test_answers_validate_against_the_contract(
 @pytest.fixture
 def worker(tmp_path: Path, archives: Path) -> Iterator[subprocess.Popen[bytes]]:
     """A real worker consuming only ``edx_content`` (its own fresh SQLite catalog)."""
-    redis_url = get_env().redis_url
-    if not redis_url:
-        pytest.skip("REDIS_URL is not set: the worker round trip needs a real Redis")
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env.update(
-        REDIS_URL=redis_url, CELERY_TASK_ALWAYS_EAGER="false", LEARN_VAR_DIR=str(tmp_path / "var"),
-        DJANGO_SETTINGS_MODULE="learn.config.settings", COURSE_ARCHIVE_LOCATION=str(archives),
-    )  # fmt: skip
-    migrate = "import django; django.setup(); from django.core.management import call_command; "
-    migrate += "call_command('migrate', verbosity=0)"
-    subprocess.run([sys.executable, "-c", migrate], env=env, check=True, timeout=300)
-    proc = subprocess.Popen(
-        [
-            sys.executable, "-m", "celery", "-A", "learn.config.celery", "worker",
-            "-Q", "edx_content", "-c", "1", "--pool", "solo", "--loglevel", "WARNING",
-            "-n", f"webhooks-{os.getpid()}@%h",
-        ],
-        env=env,
-    )  # fmt: skip
-    yield proc
-    proc.terminate()
-    proc.wait(timeout=30)
+    with edx_content_worker(
+        tmp_path / "var", "webhooks", COURSE_ARCHIVE_LOCATION=str(archives)
+    ) as proc:
+        yield proc
 
 
 @pytest.mark.redis
