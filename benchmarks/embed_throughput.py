@@ -1,6 +1,6 @@
 """Embedding throughput of the configured embedder (chunks/s), on real chunk-sized texts.
 
-Usage: python benchmarks/embed_throughput.py [--n 256] [--repeat 3]
+Usage: python benchmarks/embed_throughput.py [--n 256] [--repeat 3] [--float-compute]
 Texts are chunks cut by the project's chunker from the OCW corpus descriptions in ../shared, with
 the chunk size and overlap the indexer uses (settings, capped at the embedder's input limit), plus
 50-word sentences for comparison with FEASIBILITY.md. Each set is embedded ``--repeat`` times
@@ -18,6 +18,7 @@ import random
 import statistics
 import time
 from pathlib import Path
+from typing import Any
 
 
 def corpus_chunks(shared: Path, n: int, size: int, overlap: int = 0) -> list[str]:
@@ -40,16 +41,24 @@ def main() -> None:
     parser.add_argument(
         "--compare", action="store_true", help="also time the former input-order batches of 32"
     )
+    parser.add_argument(
+        "--float-compute",
+        action="store_true",
+        help="also time the shipped local model as it is (float32 products) for comparison",
+    )
     args = parser.parse_args()
     from learn.config.env import get_env
-    from learn.vectors import tokens
-    from learn.vectors.embedders import embed_texts, get_embedder
+    from learn.vectors.embedders import get_embedder
 
     env = get_env()
     shared = env.shared_path()
     assert shared is not None
-    embedder = get_embedder()
-    size = min(env.content_file_embedding_chunk_size, embedder.max_input_tokens)
+    embedders = [get_embedder()]
+    if args.float_compute:
+        from learn.vectors.embedders.onnx_minilm import OnnxMiniLMEmbedder
+
+        embedders.append(OnnxMiniLMEmbedder(int8_compute=False))
+    size = min(env.content_file_embedding_chunk_size, embedders[0].max_input_tokens)
     overlap = env.content_file_embedding_chunk_overlap
     rng = random.Random(7)
     words = Path(__file__).read_text().split()
@@ -58,6 +67,17 @@ def main() -> None:
         "ocw_chunks": corpus_chunks(Path(shared), args.n, size, overlap),
         "50_word_sentences": sentences,
     }
+    for embedder in embedders:
+        run(embedder, sets, size, overlap, args)
+
+
+def run(
+    embedder: Any, sets: dict[str, list[str]], size: int, overlap: int, args: argparse.Namespace
+) -> None:
+    """Time one embedder on every text set; one JSON line per set."""
+    from learn.vectors import tokens
+    from learn.vectors.embedders import embed_texts
+
     encode = getattr(embedder, "encode", None)  # the local model's word-piece tokenizer
     embed_texts(embedder, sets["50_word_sentences"][:16])  # warm up
 

@@ -37,8 +37,13 @@ class LearnEnv(BaseSettings):
     )
     sentry_dsn: str | None = None
     # Semantic layer (learn.vectors): local ONNX MiniLM unless EMBEDDING_MODEL names a
-    # LiteLLM model.
+    # LiteLLM model. "local/all-minilm-l6-v2-int8" multiplies in int8 (derived once from the
+    # shipped model into LEARN_CACHE_DIR); "local/all-minilm-l6-v2-int8-weights" runs the shipped
+    # model as it is (int8 weights, float32 products: about 2.3x the CPU per chunk).
     embedding_model: str = "local/all-minilm-l6-v2-int8"
+    learn_cache_dir: Path | None = Field(
+        default=None, description="Folder for derived files (default: ~/.cache/learn)"
+    )
     embedding_api_base: str | None = None
     openai_api_key: str | None = None
     qdrant_url: str | None = None
@@ -118,6 +123,12 @@ class LearnEnv(BaseSettings):
     @property
     def var_dir(self) -> Path:
         return self.learn_var_dir.resolve()
+
+    @property
+    def cache_dir(self) -> Path:
+        if self.learn_cache_dir is not None:
+            return self.learn_cache_dir.resolve()
+        return Path.home() / ".cache" / "learn"
 
     @property
     def broker_url(self) -> str | None:

@@ -321,10 +321,10 @@ def embed_resources(
         if gone:
             report.removed_points += remove_resources(gone, store=store)
         live = [r for r in resources if r.published and not r.test_mode]
+        # Every model's points: a point made by another model has another checksum (the model
+        # name is part of it), so it is re-embedded in place under the same point id.
         previous: dict[int, list[EmbeddedPoint]] = {}
-        for row in EmbeddedPoint.objects.filter(
-            resource_id__in=[r.pk for r in live], model=embedder.name
-        ):
+        for row in EmbeddedPoint.objects.filter(resource_id__in=[r.pk for r in live]):
             previous.setdefault(row.resource_id, []).append(row)
         groups: list[Group] = []
         stale: list[EmbeddedPoint] = []

@@ -231,3 +231,32 @@ def test_task_retries_on_provider_error_and_keeps_vector(
     assert np.allclose(before, _vector(store, embedded, "linear_algebra"))
     done = embed_resources_task.apply(args=([resource.pk],))
     assert done.state == "SUCCESS" and done.result["embedded_points"] >= 1
+
+
+class RenamedEmbedder(BrokenEmbedder):
+    """The real model under another name: what switching EMBEDDING_MODEL (or the local model's
+    computation) looks like to the indexer."""
+
+    def __init__(self, real: Embedder, name: str) -> None:
+        super().__init__(real)
+        self.name = name
+        self.real = real
+
+    def embed_batch(self, texts: Sequence[str]) -> Vectors:
+        return self.real.embed_batch(texts)
+
+
+def test_model_change_reembeds_every_point_in_place(
+    embedded: Catalog, store: VectorStore, embedder: Embedder
+) -> None:
+    before = EmbeddedPoint.objects.count()
+    points = store.count(RESOURCES) + store.count(CONTENT_FILES)
+    other = RenamedEmbedder(embedder, "another-model")
+    report = indexing.embed_resources(embedded.published_ids, store=store, embedder=other)
+    assert not report.failed
+    assert report.embedded_points == before  # every point once, none left on the old model
+    assert set(EmbeddedPoint.objects.values_list("model", flat=True)) == {"another-model"}
+    assert EmbeddedPoint.objects.count() == before
+    assert store.count(RESOURCES) + store.count(CONTENT_FILES) == points  # same ids, replaced
+    again = indexing.embed_resources(embedded.published_ids, store=store, embedder=other)
+    assert again.embedded_points == 0

@@ -8,6 +8,8 @@ from learn.config.env import get_env
 from learn.vectors.embedders.base import Embedder, EmbeddingError, embed_texts
 
 LOCAL_MODEL = "local/all-minilm-l6-v2-int8"
+# The shipped model exactly as it is: int8 weights, float32 products.
+LOCAL_MODEL_FLOAT_COMPUTE = "local/all-minilm-l6-v2-int8-weights"
 
 __all__ = [
     "Embedder",
@@ -36,10 +38,10 @@ def set_embedder(embedder: Embedder | None) -> Embedder | None:
 @lru_cache(maxsize=1)
 def _configured() -> Embedder:
     env = get_env()
-    if env.embedding_model == LOCAL_MODEL:
+    if env.embedding_model in (LOCAL_MODEL, LOCAL_MODEL_FLOAT_COMPUTE):
         from learn.vectors.embedders.onnx_minilm import OnnxMiniLMEmbedder
 
-        return OnnxMiniLMEmbedder()
+        return OnnxMiniLMEmbedder(int8_compute=env.embedding_model == LOCAL_MODEL)
     from learn.vectors.embedders.litellm_openai import LiteLLMEmbedder
 
     return LiteLLMEmbedder(
