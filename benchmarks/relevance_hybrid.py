@@ -1,6 +1,6 @@
 """Relevance of lexical, dense and hybrid search on the development set (nDCG@10 and MRR per kind).
 
-Usage: LEARN_VAR_DIR=... python benchmarks/relevance_hybrid.py [--quick]
+Usage: LEARN_VAR_DIR=... python benchmarks/relevance_hybrid.py [--quick] [--queries FILE]
 Needs the OCW corpus loaded, the lexical index built and the embeddings generated. Prints one JSON
 line per variant. Grades: a result matches a judged key when its URL's last path segment starts
 with the key; each key counts once.
@@ -63,6 +63,9 @@ def evaluate(
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="only lexical, dense and the default")
+    parser.add_argument(
+        "--queries", type=Path, help="another judged query file of the same shape (default: dev)"
+    )
     args = parser.parse_args()
     from learn.cli.main import setup_django
 
@@ -76,7 +79,8 @@ def main() -> None:
 
     shared = get_env().shared_path()
     assert shared is not None, "the shared folder is missing"
-    queries = json.loads((Path(shared) / "eval" / "relevance_dev.json").read_text())["queries"]
+    path = args.queries or Path(shared) / "eval" / "relevance_dev.json"
+    queries = json.loads(path.read_text())["queries"]
     backend = get_backend()
 
     def lexical(q: str) -> list[str]:

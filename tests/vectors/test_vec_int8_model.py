@@ -86,3 +86,27 @@ def test_int8_vectors_agree_with_the_shipped_model() -> None:
     assert cosine.min() > 0.97, cosine
     # Still a semantic space: the closest text to each is itself.
     assert list(np.argmax(fast @ shipped.T, axis=1)) == list(range(len(texts)))
+
+
+def test_unwritable_cache_folder_falls_back_to_temp(
+    derived: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    (temp / "learn-models").mkdir()
+    (temp / "learn-models" / derived.name).symlink_to(derived)  # already derived there
+    monkeypatch.setattr(onnx_int8.tempfile, "gettempdir", lambda: str(temp))
+    found = onnx_int8.cached_int8_model(model_file(), blocker / "models")
+    assert found == temp / "learn-models" / derived.name
+
+
+def test_no_writable_folder_at_all_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setattr(onnx_int8.tempfile, "gettempdir", lambda: str(blocker))
+    with pytest.raises(RuntimeError, match="LEARN_CACHE_DIR"):
+        onnx_int8.cached_int8_model(model_file(), blocker / "models")

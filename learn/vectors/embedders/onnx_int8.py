@@ -44,15 +44,32 @@ def cached_int8_model(source: Path, cache_dir: Path) -> Path:
     key = hashlib.sha256(
         f"{_digest(source)}|{RECIPE}|{ort.__version__}|{onnx.__version__}".encode()
     ).hexdigest()[:16]
-    target = cache_dir / f"{source.stem}-{RECIPE}-{key}.onnx"
+    name = f"{source.stem}-{RECIPE}-{key}.onnx"
+    target = cache_dir / name
     if target.exists():
         return target
-    cache_dir.mkdir(parents=True, exist_ok=True)
+    if not _writable(cache_dir):  # e.g. a read-only home in a container
+        fallback = Path(tempfile.gettempdir()) / "learn-models"
+        if cache_dir == fallback or not _writable(fallback):
+            raise RuntimeError(
+                f"no writable folder for the derived embedding model ({cache_dir}); "
+                "set LEARN_CACHE_DIR to one"
+            )
+        log.warning("cache folder %s is not writable; using %s", cache_dir, fallback)
+        return cached_int8_model(source, fallback)
     log.info("deriving the int8-compute embedding model into %s (once)", target)
     with tempfile.TemporaryDirectory(dir=cache_dir, prefix=".build-") as work:
         built = build_int8_model(source, Path(work))
         os.replace(built, target)  # atomic: a concurrent builder's identical file may win
     return target
+
+
+def _writable(folder: Path) -> bool:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return False
+    return os.access(folder, os.W_OK)
 
 
 def build_int8_model(source: Path, work: Path) -> Path:
