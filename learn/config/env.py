@@ -49,6 +49,10 @@ class LearnEnv(BaseSettings):
     qdrant_url: str | None = None
     qdrant_api_key: str | None = None
     qdrant_collection_prefix: str = "learn"
+    # Resource queries (hybrid, v0 vector search) move toward their nearest resources' mean
+    # (pseudo-relevance feedback; learn.vectors.search.resource_query_vector); 0 turns it off.
+    vector_query_feedback_docs: int = Field(default=5, ge=0, le=50)
+    vector_query_feedback_weight: float = Field(default=0.5, ge=0.0, le=5.0)
     content_file_embedding_chunk_size: int = 512
     content_file_embedding_chunk_overlap: int = 32
     vector_content_files_anonymous: bool = True

@@ -21,7 +21,12 @@ from learn.search.query import BOOLEAN_FACETS, Hit, SearchQuery, SearchResult
 from learn.vectors.documents import RESOURCES
 from learn.vectors.embedders import EmbeddingError
 from learn.vectors.fusion import Method, fuse
-from learn.vectors.search import DENSE_MIN_CUTOFF, SearchPage, SearchParams, embed_query
+from learn.vectors.search import (
+    DENSE_MIN_CUTOFF,
+    SearchPage,
+    SearchParams,
+    resource_query_vector,
+)
 from learn.vectors.store import Filter, VectorStoreError, VectorStoreUnavailable, get_store
 
 logger = logging.getLogger(__name__)
@@ -311,7 +316,7 @@ def hybrid_search(
         first = backend.search(replace(lexical_query, offset=0, limit=pool, sort=None))
         # A typo the lexical engine corrected is embedded corrected: MiniLM has no fuzzy matching.
         text = first.suggest[0] if first.suggest else query.text
-        vector = embed_query(text)
+        vector = resource_query_vector(text)
         if alpha is None:
             alpha = lexical_weight(lexical_confidence(text, first.hits))
         in_pool = {h.id for h in first.hits}

@@ -14,7 +14,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from learn.catalog.models import LearningResource
+from learn.config.env import get_env
 from learn.vectors.documents import CONTENT_FILES, RESOURCES, flag
 from learn.vectors.embedders import embed_texts, get_embedder
 from learn.vectors.models import EmbeddedPoint
@@ -77,6 +80,40 @@ def _query_vector(embedder_id: int, model: str, text: str) -> tuple[float, ...]:
 
 def clear_query_cache() -> None:
     _query_vector.cache_clear()
+
+
+def resource_query_vector(q: str) -> list[float]:
+    """The vector a query searches resources with: its embedding moved toward the mean of its
+    ``VECTOR_QUERY_FEEDBACK_DOCS`` nearest resources (Rocchio pseudo-relevance feedback, weight
+    ``VECTOR_QUERY_FEEDBACK_WEIGHT``), then normalised.
+
+    A short question and a course description sit far apart in a small model's space; the
+    nearest courses carry the subject's vocabulary, so the moved vector ranks the subject's other
+    courses higher. Measured (benchmarks/relevance_hybrid.py, 5 resources, weight 0.5): dense
+    nDCG@10 on a 40-query held-out semantic set 0.662 -> 0.700, hybrid 0.640 -> 0.672; the
+    development set's overall hybrid 0.851 -> 0.854, no kind worse. Costs one more nearest-
+    neighbour search (the raw query vector stays cached; the feedback follows the store).
+    """
+    vector = embed_query(q)
+    env = get_env()
+    k, weight = env.vector_query_feedback_docs, env.vector_query_feedback_weight
+    if k <= 0 or weight <= 0:
+        return vector
+    store = get_store()
+    near = store.search(RESOURCES, vector, None, limit=k, payload_fields=["resource_id"])
+    if not near:
+        return vector
+    found = store.retrieve(
+        RESOURCES, [h.id for h in near], with_vectors=True, payload_fields=["resource_id"]
+    )
+    rows = [h.vector for h in found if h.vector]
+    if not rows:
+        return vector
+    moved = np.asarray(vector, dtype=np.float32) + weight * np.mean(
+        np.asarray(rows, dtype=np.float32), axis=0
+    )
+    norm = float(np.linalg.norm(moved))
+    return [float(x) for x in moved / norm] if norm > 0 else vector
 
 
 def _aggregate(hits: Sequence[Hit], names: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
@@ -170,7 +207,7 @@ def _search(
 def search_resources(params: SearchParams) -> SearchPage:
     filters = dict(params.filters)
     filters.setdefault("published", ["true"])
-    vector = embed_query(params.q) if params.q.strip() else None
+    vector = resource_query_vector(params.q) if params.q.strip() else None
     # Results are rendered from the lexical index by id: neighbours bring only what is sorted,
     # grouped or counted here.
     fields = ["resource_id", *params.aggregations]

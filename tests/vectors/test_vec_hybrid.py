@@ -258,14 +258,14 @@ def _pages(query: SearchQuery, lexical: TantivyBackend, pool: int, size: int) ->
 def test_count_pages_and_facets_cover_every_lexical_match_beyond_the_pool(
     both: Catalog, lexical: TantivyBackend, text: str, pool: int, dense_only_expected: bool
 ) -> None:
-    from learn.vectors.search import embed_query
+    from learn.vectors.search import resource_query_vector
 
     plain = lexical.search(SearchQuery(text=text, limit=1000))
     assert len(plain.hits) == plain.total
     query = SearchQuery(text=text, limit=5, aggregations=("resource_type", "platform"))
     result, flags = hybrid.hybrid_search(query, lexical, pool=pool)
     assert flags["search_mode"] == "hybrid"
-    dense, _ = hybrid._dense_ranked(query, embed_query(text), {}, pool)
+    dense, _ = hybrid._dense_ranked(query, resource_query_vector(text), {}, pool)
     dense_only = {rid for rid, _ in dense} - {h.id for h in plain.hits}
     assert bool(dense_only) if dense_only_expected else plain.total > pool
     # every lexical match, plus the dense-only candidates, each once
@@ -378,3 +378,72 @@ def test_vector_presence_is_checked_once_per_interval(
     assert len(calls) == 1
     hybrid.forget_vector_presence()
     assert not hybrid.resource_vectors_present() and len(calls) == 2
+
+
+@pytest.fixture
+def feedback(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    from learn.config.env import get_env
+
+    def configure(docs: int, weight: float = 0.5) -> None:
+        monkeypatch.setenv("VECTOR_QUERY_FEEDBACK_DOCS", str(docs))
+        monkeypatch.setenv("VECTOR_QUERY_FEEDBACK_WEIGHT", str(weight))
+        get_env.cache_clear()
+
+    yield configure
+    monkeypatch.undo()
+    get_env.cache_clear()
+
+
+def test_query_vector_moves_toward_its_nearest_resources(
+    embedded: Catalog, store: VectorStore, feedback: Any
+) -> None:
+    import numpy as np
+
+    from learn.vectors.documents import RESOURCES
+    from learn.vectors.search import embed_query, resource_query_vector
+
+    text = "how do computers sort lists quickly"
+    raw = np.asarray(embed_query(text))
+    feedback(0)
+    assert resource_query_vector(text) == list(raw)  # off: the plain embedding
+    feedback(3, 0.5)
+    near = store.search(RESOURCES, list(raw), None, limit=3)
+    rows = store.retrieve(RESOURCES, [h.id for h in near], with_vectors=True)
+    expected = raw + 0.5 * np.mean([h.vector for h in rows], axis=0)
+    expected /= np.linalg.norm(expected)
+    moved = np.asarray(resource_query_vector(text))
+    assert np.allclose(moved, expected, atol=1e-6)
+    assert np.isclose(np.linalg.norm(moved), 1.0)
+    # Closer to each feedback resource than the raw query was.
+    for hit in rows:
+        assert float(moved @ hit.vector) > float(raw @ hit.vector)
+
+
+def test_hybrid_and_vector_search_use_the_feedback_vector(
+    both: Catalog, lexical: TantivyBackend, feedback: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from learn.vectors import search
+
+    feedback(5)
+    calls: list[str] = []
+    real = search.resource_query_vector
+
+    def spy(q: str) -> list[float]:
+        calls.append(q)
+        return real(q)
+
+    monkeypatch.setattr(search, "resource_query_vector", spy)
+    monkeypatch.setattr(hybrid, "resource_query_vector", spy)
+    hybrid.hybrid_search(SearchQuery(text="how do computers sort lists quickly"), lexical)
+    search.search_resources(search.SearchParams(q="matrices and vectors"))
+    # (hybrid embeds the lexical engine's spelling correction when it has one)
+    assert len(calls) == 2 and calls[1] == "matrices and vectors"
+
+
+def test_feedback_with_an_empty_store_is_the_plain_embedding(
+    db: None, store: VectorStore, feedback: Any
+) -> None:
+    from learn.vectors.search import embed_query, resource_query_vector
+
+    feedback(5)
+    assert resource_query_vector("anything at all") == embed_query("anything at all")
