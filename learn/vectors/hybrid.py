@@ -204,6 +204,16 @@ def lexical_confidence(text: str, hits: list[Hit]) -> float:
     return best
 
 
+def embedding_text(text: str, first: SearchResult) -> str:
+    """The text the dense side embeds: the lexical engine's spelling correction when it searched
+    with it and found matches (MiniLM has no fuzzy matching: "optmization" embeds as noise), else
+    the words as typed. A correction that found nothing came from words the corpus lacks, which
+    are mostly real words ("germs" -> "terms", "push" -> "bush"), not typos."""
+    if first.suggest and first.total > 0:
+        return first.suggest[0]
+    return text
+
+
 def is_course_number_query(text: str) -> bool:
     """Course numbers are exact identifiers: meaning-based neighbours only add noise."""
     from learn.search.documents import looks_like_course_number
@@ -314,8 +324,7 @@ def hybrid_search(
         return _lexical_only(lexical_query, backend, explicit, None)
     try:
         first = backend.search(replace(lexical_query, offset=0, limit=pool, sort=None))
-        # A typo the lexical engine corrected is embedded corrected: MiniLM has no fuzzy matching.
-        text = first.suggest[0] if first.suggest else query.text
+        text = embedding_text(query.text, first)
         vector = resource_query_vector(text)
         if alpha is None:
             alpha = lexical_weight(lexical_confidence(text, first.hits))

@@ -447,3 +447,37 @@ def test_feedback_with_an_empty_store_is_the_plain_embedding(
 
     feedback(5)
     assert resource_query_vector("anything at all") == embed_query("anything at all")
+
+
+def test_dense_side_embeds_a_correction_only_when_it_found_matches() -> None:
+    from learn.search.query import SearchResult
+
+    fixed = SearchResult(total=12, hits=[], aggregations={}, suggest=["optimization"])
+    assert hybrid.embedding_text("optmization", fixed) == "optimization"
+    # Nothing matched the "correction" either: the words were real, only missing from the corpus.
+    nothing = SearchResult(
+        total=0, hits=[], aggregations={}, suggest=["how my body rights off terms"]
+    )
+    assert hybrid.embedding_text("how my body fights off germs", nothing) == (
+        "how my body fights off germs"
+    )
+    plain = SearchResult(total=3, hits=[], aggregations={}, suggest=[])
+    assert hybrid.embedding_text("linear algebra", plain) == "linear algebra"
+
+
+def test_hybrid_embeds_the_typed_words_when_the_correction_finds_nothing(
+    both: Catalog, lexical: TantivyBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    embedded_texts: list[str] = []
+    real = hybrid.resource_query_vector
+
+    def spy(q: str) -> list[float]:
+        embedded_texts.append(q)
+        return real(q)
+
+    monkeypatch.setattr(hybrid, "resource_query_vector", spy)
+    text = "how do computers sort lists quickly"
+    first = lexical.search(SearchQuery(text=text))
+    assert first.total == 0 and first.suggest  # the corpus lacks some words: a "correction"
+    hybrid.hybrid_search(SearchQuery(text=text), lexical)
+    assert embedded_texts == [text]
