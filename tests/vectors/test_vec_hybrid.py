@@ -419,21 +419,30 @@ def test_query_vector_moves_toward_its_nearest_resources(
         assert float(moved @ hit.vector) > float(raw @ hit.vector)
 
 
-def test_hybrid_and_vector_search_use_the_feedback_vector(
-    both: Catalog, lexical: TantivyBackend, feedback: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def query_vector_texts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The texts that hybrid and vector search turn into resource query vectors, in order."""
     from learn.vectors import search
 
-    feedback(5)
-    calls: list[str] = []
+    texts: list[str] = []
     real = search.resource_query_vector
 
     def spy(q: str) -> list[float]:
-        calls.append(q)
+        texts.append(q)
         return real(q)
 
     monkeypatch.setattr(search, "resource_query_vector", spy)
     monkeypatch.setattr(hybrid, "resource_query_vector", spy)
+    return texts
+
+
+def test_hybrid_and_vector_search_use_the_feedback_vector(
+    both: Catalog, lexical: TantivyBackend, feedback: Any, query_vector_texts: list[str]
+) -> None:
+    from learn.vectors import search
+
+    feedback(5)
+    calls = query_vector_texts
     hybrid.hybrid_search(SearchQuery(text="how do computers sort lists quickly"), lexical)
     search.search_resources(search.SearchParams(q="matrices and vectors"))
     # (hybrid embeds the lexical engine's spelling correction when it has one)
@@ -466,16 +475,9 @@ def test_dense_side_embeds_a_correction_only_when_it_found_matches() -> None:
 
 
 def test_hybrid_embeds_the_typed_words_when_the_correction_finds_nothing(
-    both: Catalog, lexical: TantivyBackend, monkeypatch: pytest.MonkeyPatch
+    both: Catalog, lexical: TantivyBackend, query_vector_texts: list[str]
 ) -> None:
-    embedded_texts: list[str] = []
-    real = hybrid.resource_query_vector
-
-    def spy(q: str) -> list[float]:
-        embedded_texts.append(q)
-        return real(q)
-
-    monkeypatch.setattr(hybrid, "resource_query_vector", spy)
+    embedded_texts = query_vector_texts
     text = "how do computers sort lists quickly"
     first = lexical.search(SearchQuery(text=text))
     assert first.total == 0 and first.suggest  # the corpus lacks some words: a "correction"
