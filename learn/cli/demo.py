@@ -21,7 +21,7 @@ def _optional(module: str) -> object | None:
         raise
 
 
-def prepare_demo(echo: Echo = print, embed: bool = False) -> None:
+def prepare_demo(echo: Echo = print, embed: bool = True) -> None:
     from django.core.management import call_command
 
     echo("1/5 migrating the database")
@@ -62,11 +62,11 @@ def prepare_demo(echo: Echo = print, embed: bool = False) -> None:
         echo("5/5 no vectors package installed: skipping embeddings")
     elif not embed:
         echo(
-            "5/5 embeddings skipped (about 5 minutes for the OCW corpus on 2 cores): run "
-            "`learn demo --embed` or `learn embeddings generate --all`; until then hybrid search "
-            "answers lexically and says so"
+            "5/5 embeddings skipped (--no-embed): run `learn embeddings generate --all` for "
+            "semantic search; until then the default search answers lexically and says so"
         )
     else:
         echo("5/5 embedding resources for semantic search")
-        report = indexing_vectors.generate()  # type: ignore[attr-defined]
-        echo(f"    {report.as_dict()}")
+        from learn.vectors.cli import generate_with_progress
+
+        echo(f"    {generate_with_progress().as_dict()}")

@@ -181,8 +181,12 @@ def demo(
         bool, typer.Option("--no-serve", help="Prepare only, do not serve")
     ] = False,
     embed: Annotated[
-        bool, typer.Option("--embed", help="Also embed the catalog for semantic/hybrid search")
-    ] = False,
+        bool,
+        typer.Option(
+            "--embed/--no-embed",
+            help="Embed the catalog for semantic/hybrid search (about 2 min for the OCW corpus)",
+        ),
+    ] = True,
 ) -> None:
     """Everything the main job needs: migrate, load the taxonomy and a catalog, then serve."""
     setup_django()

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from learn.vectors.indexing import Report
+    from learn.vectors.store import VectorStore
 
 app = typer.Typer(
     help="Embeddings: backfill the vector store, show its status.", no_args_is_help=True
@@ -16,6 +20,30 @@ def _setup() -> None:
     from learn.cli.main import setup_django
 
     setup_django()
+
+
+def generate_with_progress(source: str | None = None, store: VectorStore | None = None) -> Report:
+    """``indexing.generate`` over every resource (or one ETL source's) with a progress bar."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from learn.catalog.models import LearningResource
+    from learn.vectors import indexing
+
+    qs = LearningResource.objects.all()
+    total = (qs.filter(etl_source=source) if source else qs).count()
+    with Progress(
+        TextColumn("embedding"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TextColumn("{task.fields[points]} points"),
+        TimeElapsedColumn(),
+    ) as bar:
+        task = bar.add_task("embed", total=total, points=0)
+        return indexing.generate(
+            source=source,
+            store=store,
+            progress=lambda n, r: bar.update(task, advance=n, points=r.embedded_points),
+        )
 
 
 @app.command()
@@ -31,9 +59,6 @@ def generate(
 ) -> None:
     """Embed resources and content files. Without --all/--source: pending changes only."""
     _setup()
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-    from learn.catalog.models import LearningResource
     from learn.vectors import indexing
     from learn.vectors.documents import CONTENT_FILES, RESOURCES
     from learn.vectors.models import EmbeddedPoint
@@ -49,21 +74,7 @@ def generate(
         if not (all_ or source):
             report = indexing.embed_pending(store=store)
         else:
-            qs = LearningResource.objects.all()
-            total = (qs.filter(etl_source=source) if source else qs).count()
-            with Progress(
-                TextColumn("embedding"),
-                BarColumn(),
-                TextColumn("{task.completed}/{task.total}"),
-                TextColumn("{task.fields[points]} points"),
-                TimeElapsedColumn(),
-            ) as bar:
-                task = bar.add_task("embed", total=total, points=0)
-                report = indexing.generate(
-                    source=source,
-                    store=store,
-                    progress=lambda n, r: bar.update(task, advance=n, points=r.embedded_points),
-                )
+            report = generate_with_progress(source, store)
     except (VectorStoreUnavailable, VectorStoreError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from exc

@@ -62,6 +62,23 @@ def test_demo_serves_a_loaded_catalog_on_embedded_defaults(tmp_path: Path) -> No
         assert len(body["results"]) == 5
         schema = httpx.get(f"{base}/api/v1/schema/", timeout=30)
         assert schema.status_code == 200
+        # The demo embedded the catalog: the default search is hybrid, and its dense side finds
+        # resources that share no word with the question.
+        asked = httpx.get(
+            f"{base}/api/v1/learning_resources_search/",
+            params={"q": "qwxz how do living things pass traits to their offspring", "limit": 5},
+            timeout=30,
+        )
+        assert asked.status_code == 200, asked.text
+        found = asked.json()
+        assert found["metadata"]["search_mode"] == "hybrid", found["metadata"]
+        assert found["results"]
+        similar_to = body["results"][0]["id"]
+        similar = httpx.get(
+            f"{base}/api/v1/learning_resources/{similar_to}/vector_similar/", timeout=30
+        )
+        assert similar.status_code == 200, similar.text
+        assert similar.json() and all(r["id"] != similar_to for r in similar.json())
     finally:
         server.terminate()
         server.wait(timeout=30)
