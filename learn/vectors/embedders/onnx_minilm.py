@@ -119,7 +119,7 @@ class OnnxMiniLMEmbedder:
         return self._pool
 
     def embed_batch(self, texts: Sequence[str]) -> Vectors:
-        if not self._int8:
+        if not self._int8 or len(texts) == 1:  # a query is embedded inline, without a pool hop
             return self._run(*self.encode(texts))
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
