@@ -129,33 +129,29 @@ WRITER_HEAP = 128_000_000
 RELOAD_INTERVAL = 0.5
 
 
+def _analyzer(stopwords: bool, stem: bool) -> tantivy.TextAnalyzer:
+    """Simple tokens, long ones dropped, lowercased and ASCII-folded; then English stop words
+    and the English stemmer when asked for."""
+    builder = (
+        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+        .filter(tantivy.Filter.remove_long(40))
+        .filter(tantivy.Filter.lowercase())
+        .filter(tantivy.Filter.ascii_fold())
+    )
+    if stopwords:
+        builder = builder.filter(tantivy.Filter.stopword("english"))
+    if stem:
+        builder = builder.filter(tantivy.Filter.stemmer("english"))
+    return builder.build()
+
+
 def _analyzers() -> dict[str, tantivy.TextAnalyzer]:
-    english = (
-        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
-        .filter(tantivy.Filter.remove_long(40))
-        .filter(tantivy.Filter.lowercase())
-        .filter(tantivy.Filter.ascii_fold())
-        .filter(tantivy.Filter.stopword("english"))
-        .filter(tantivy.Filter.stemmer("english"))
-        .build()
-    )
-    plain = (
-        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
-        .filter(tantivy.Filter.remove_long(40))
-        .filter(tantivy.Filter.lowercase())
-        .filter(tantivy.Filter.ascii_fold())
-        .build()
-    )
-    # Words as written (no stemming), without stop words: "optimal" is not "optimization".
-    words = (
-        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
-        .filter(tantivy.Filter.remove_long(40))
-        .filter(tantivy.Filter.lowercase())
-        .filter(tantivy.Filter.ascii_fold())
-        .filter(tantivy.Filter.stopword("english"))
-        .build()
-    )
-    return {"en_learn": english, "plain_learn": plain, "words_learn": words}
+    return {
+        "en_learn": _analyzer(stopwords=True, stem=True),
+        "plain_learn": _analyzer(stopwords=False, stem=False),
+        # Words as written (no stemming), without stop words: "optimal" is not "optimization".
+        "words_learn": _analyzer(stopwords=True, stem=False),
+    }
 
 
 def _schema() -> tantivy.Schema:
