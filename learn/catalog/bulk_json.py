@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 from typing import Any
 
 from django.db.models import Model
@@ -259,17 +260,35 @@ class ResourceJsonBuilder:
         self._fill(self._topics, _flat(self._topic_ids), self._topic_json)
         self._fill(self._departments, _flat(self._department_ids), self._department_json)
         self._fill(self._tags, _flat(self._tag_ids), self._tag_names)
-        self._fill(self._prices, _flat(self._price_ids, self._run_prices), self._price_json)
-        self._fill(self._instructors, _flat(self._run_instructors), self._instructor_json)
+        self._fill(
+            self._prices,
+            _flat(self._price_ids, self._run_prices),
+            partial(_represented, Price, LearningResourcePriceSerializer),
+        )
+        self._fill(
+            self._instructors,
+            _flat(self._run_instructors),
+            partial(_represented, Instructor, LearningResourceInstructorSerializer),
+        )
         offerors = {r.offered_by_id for r in resources if r.offered_by_id}
-        self._fill(self._offerors, offerors, self._offeror_json)
+        self._fill(
+            self._offerors,
+            offerors,
+            partial(_represented, Offeror, LearningResourceOfferorSerializer),
+        )
         platforms = {r.platform_id for r in resources if r.platform_id}
-        self._fill(self._platforms, platforms, self._platform_json)
+        self._fill(
+            self._platforms,
+            platforms,
+            partial(_represented, Platform, LearningResourcePlatformSerializer),
+        )
         images = {r.image_id for r in resources if r.image_id} | {
             run.image_id for run in runs if run.image_id
         }
         self._images = {}
-        self._fill(self._images, images, self._image_json)
+        self._fill(
+            self._images, images, partial(_represented, Image, LearningResourceImageSerializer)
+        )
 
     def _children(self, resources: list[LearningResource]) -> None:
         """Published children (the ``children`` prefetch of ``resource_queryset``)."""
@@ -348,36 +367,6 @@ class ResourceJsonBuilder:
     def _tag_names(self, ids: list[Any]) -> dict[Any, str]:
         return dict(ContentTag.objects.filter(pk__in=ids).values_list("id", "name"))
 
-    def _price_json(self, ids: list[Any]) -> dict[Any, Row]:
-        return {
-            p.pk: represent(LearningResourcePriceSerializer, p)
-            for p in Price.objects.filter(pk__in=ids)
-        }
-
-    def _instructor_json(self, ids: list[Any]) -> dict[Any, Row]:
-        return {
-            i.pk: represent(LearningResourceInstructorSerializer, i)
-            for i in Instructor.objects.filter(pk__in=ids)
-        }
-
-    def _offeror_json(self, ids: list[Any]) -> dict[Any, Row]:
-        return {
-            o.pk: represent(LearningResourceOfferorSerializer, o)
-            for o in Offeror.objects.filter(pk__in=ids)
-        }
-
-    def _platform_json(self, ids: list[Any]) -> dict[Any, Row]:
-        return {
-            p.pk: represent(LearningResourcePlatformSerializer, p)
-            for p in Platform.objects.filter(pk__in=ids)
-        }
-
-    def _image_json(self, ids: list[Any]) -> dict[Any, Row]:
-        return {
-            i.pk: represent(LearningResourceImageSerializer, i)
-            for i in Image.objects.filter(pk__in=ids)
-        }
-
 
 def _m2m(descriptor: Any, ids: list[int]) -> dict[Any, list[Any]]:
     """Ids of the rows a many-to-many relation links to each of ``ids``, in the target model's
@@ -401,6 +390,13 @@ def _group(queryset: Any, key: str, value: str) -> dict[Any, list[Any]]:
 
 def _get(cache: dict[Any, Row], key: Any) -> Row | None:
     return cache.get(key) if key is not None else None
+
+
+def _represented(
+    model: type[Model], serializer: type[serializers.BaseSerializer[Any]], ids: list[Any]
+) -> dict[Any, Row]:
+    """A ``_fill`` loader: the ``model`` objects with these ids, as ``serializer`` renders them."""
+    return {o.pk: represent(serializer, o) for o in model._default_manager.filter(pk__in=ids)}
 
 
 def _flat(*groups: dict[Any, list[Any]]) -> set[Any]:
