@@ -92,21 +92,18 @@ def resource_query_vector(q: str) -> list[float]:
     courses higher. Measured (benchmarks/relevance_hybrid.py, 5 resources, weight 0.5): dense
     nDCG@10 on a 40-query held-out semantic set 0.662 -> 0.700, hybrid 0.640 -> 0.672; the
     development set's overall hybrid 0.851 -> 0.854, no kind worse. Costs one more nearest-
-    neighbour search (the raw query vector stays cached; the feedback follows the store).
+    neighbour search, vectors included (the raw query vector stays cached; the feedback follows
+    the store).
     """
     vector = embed_query(q)
     env = get_env()
     k, weight = env.vector_query_feedback_docs, env.vector_query_feedback_weight
     if k <= 0 or weight <= 0:
         return vector
-    store = get_store()
-    near = store.search(RESOURCES, vector, None, limit=k, payload_fields=["resource_id"])
-    if not near:
-        return vector
-    found = store.retrieve(
-        RESOURCES, [h.id for h in near], with_vectors=True, payload_fields=["resource_id"]
+    near = get_store().search(
+        RESOURCES, vector, None, limit=k, payload_fields=["resource_id"], with_vectors=True
     )
-    rows = [h.vector for h in found if h.vector]
+    rows = [h.vector for h in near if h.vector]
     if not rows:
         return vector
     moved = np.asarray(vector, dtype=np.float32) + weight * np.mean(

@@ -74,6 +74,17 @@ def test_upsert_search_retrieve(any_store: VectorStore) -> None:
     assert found[0].vector is not None and np.allclose(found[0].vector, points[2].vector, atol=1e-5)
 
 
+def test_search_returns_vectors_when_asked(any_store: VectorStore) -> None:
+    points = _points()
+    any_store.upsert("things", points)
+    assert all(h.vector is None for h in any_store.search("things", points[4].vector, limit=3))
+    hits = any_store.search("things", points[4].vector, limit=3, with_vectors=True)
+    by_id = {p.id: p.vector for p in points}
+    assert len(hits) == 3
+    for hit in hits:
+        assert hit.vector is not None and np.allclose(hit.vector, by_id[hit.id], atol=1e-5)
+
+
 def test_search_returns_only_the_payload_fields_asked_for(any_store: VectorStore) -> None:
     points = _points()
     any_store.upsert("things", points)

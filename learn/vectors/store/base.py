@@ -55,6 +55,17 @@ class Hit:
     vector: list[float] | None = None
 
 
+def hit_from(point: Any) -> Hit:
+    """A Hit from a point of either Qdrant client (scored or retrieved; same attribute names)."""
+    vector = getattr(point, "vector", None)
+    return Hit(
+        id=str(point.id),
+        score=float(getattr(point, "score", 0.0) or 0.0),
+        payload=dict(point.payload or {}),
+        vector=list(vector) if isinstance(vector, list) else None,
+    )
+
+
 class VectorStore(Protocol):
     def ensure_collection(self, name: str, dim: int, indexes: dict[str, IndexType]) -> None: ...
 
@@ -77,6 +88,7 @@ class VectorStore(Protocol):
         offset: int = 0,
         score_threshold: float | None = None,
         payload_fields: Sequence[str] | None = None,  # None: the whole payload
+        with_vectors: bool = False,
     ) -> list[Hit]: ...
 
     def retrieve(

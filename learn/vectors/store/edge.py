@@ -23,6 +23,7 @@ from learn.vectors.store.base import (
     Point,
     VectorStoreError,
     VectorStoreUnavailable,
+    hit_from,
     uniform,
 )
 
@@ -49,16 +50,6 @@ def _to_filter(flt: Filter | None) -> qe.Filter | None:
 
 def _with_payload(fields: Sequence[str] | None) -> Any:
     return True if fields is None else qe.PayloadSelector.Include(list(fields))
-
-
-def _hit(point: Any) -> Hit:
-    vector = getattr(point, "vector", None)
-    return Hit(
-        id=str(point.id),
-        score=float(getattr(point, "score", 0.0) or 0.0),
-        payload=dict(point.payload or {}),
-        vector=list(vector) if isinstance(vector, list) else None,
-    )
 
 
 class EdgeStore:
@@ -173,6 +164,7 @@ class EdgeStore:
         offset: int = 0,
         score_threshold: float | None = None,
         payload_fields: Sequence[str] | None = None,
+        with_vectors: bool = False,
     ) -> list[Hit]:
         request = qe.QueryRequest(
             limit=limit,
@@ -180,10 +172,11 @@ class EdgeStore:
             query=qe.Query.Nearest([float(x) for x in vector]),
             filter=_to_filter(flt),
             with_payload=_with_payload(payload_fields),
+            with_vector=with_vectors,
             score_threshold=score_threshold,
             params=qe.SearchParams(hnsw_ef=128),
         )
-        return [_hit(p) for p in self._open(name).query(request)]
+        return [hit_from(p) for p in self._open(name).query(request)]
 
     def retrieve(
         self,
@@ -197,7 +190,7 @@ class EdgeStore:
         records = self._open(name).retrieve(
             [uuid.UUID(i) for i in ids], _with_payload(payload_fields), with_vectors
         )
-        return [_hit(r) for r in records]
+        return [hit_from(r) for r in records]
 
     def scroll(
         self, name: str, flt: Filter | None = None, limit: int = 100, offset: str | None = None
@@ -210,7 +203,7 @@ class EdgeStore:
             with_vector=False,
         )
         records, next_id = self._open(name).scroll(request)
-        return [_hit(r) for r in records], (str(next_id) if next_id is not None else None)
+        return [hit_from(r) for r in records], (str(next_id) if next_id is not None else None)
 
     def count(self, name: str, flt: Filter | None = None) -> int:
         return int(self._open(name).count(qe.CountRequest(exact=True, filter=_to_filter(flt))))

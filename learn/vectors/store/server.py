@@ -19,6 +19,7 @@ from learn.vectors.store.base import (
     Point,
     VectorStoreError,
     VectorStoreUnavailable,
+    hit_from,
     uniform,
 )
 
@@ -42,16 +43,6 @@ def _to_filter(flt: Filter | None) -> models.Filter | None:
     if flt.exclude_ids:
         must_not.append(models.HasIdCondition(has_id=list(flt.exclude_ids)))
     return models.Filter(must=must or None, must_not=must_not or None)
-
-
-def _hit(point: Any) -> Hit:
-    vector = getattr(point, "vector", None)
-    return Hit(
-        id=str(point.id),
-        score=float(getattr(point, "score", 0.0) or 0.0),
-        payload=dict(point.payload or {}),
-        vector=list(vector) if isinstance(vector, list) else None,
-    )
 
 
 class ServerStore:
@@ -137,6 +128,7 @@ class ServerStore:
         offset: int = 0,
         score_threshold: float | None = None,
         payload_fields: Sequence[str] | None = None,
+        with_vectors: bool = False,
     ) -> list[Hit]:
         response = self._call(
             self.client.query_points,
@@ -147,9 +139,10 @@ class ServerStore:
             offset=offset or None,
             score_threshold=score_threshold,
             with_payload=True if payload_fields is None else list(payload_fields),
+            with_vectors=with_vectors,
             search_params=models.SearchParams(hnsw_ef=128),
         )
-        return [_hit(p) for p in response.points]
+        return [hit_from(p) for p in response.points]
 
     def retrieve(
         self,
@@ -167,7 +160,7 @@ class ServerStore:
             with_vectors=with_vectors,
             with_payload=True if payload_fields is None else list(payload_fields),
         )
-        return [_hit(r) for r in records]
+        return [hit_from(r) for r in records]
 
     def scroll(
         self, name: str, flt: Filter | None = None, limit: int = 100, offset: str | None = None
@@ -180,7 +173,7 @@ class ServerStore:
             offset=offset,
             with_payload=True,
         )
-        return [_hit(r) for r in records], (str(next_id) if next_id is not None else None)
+        return [hit_from(r) for r in records], (str(next_id) if next_id is not None else None)
 
     def count(self, name: str, flt: Filter | None = None) -> int:
         result = self._call(
