@@ -187,12 +187,19 @@ def demo(
             help="Embed the catalog for semantic/hybrid search (about 2 min for the OCW corpus)",
         ),
     ] = True,
+    replay: Annotated[
+        bool,
+        typer.Option(
+            "--replay/--no-replay",
+            help="Load every source recorded in ../shared/fixtures/sources (a local stand-in)",
+        ),
+    ] = True,
 ) -> None:
     """Everything the main job needs: migrate, load the taxonomy and a catalog, then serve."""
     setup_django()
     from learn.cli.demo import prepare_demo
 
-    prepare_demo(echo=typer.echo, embed=embed)
+    prepare_demo(echo=typer.echo, embed=embed, replay=replay)
     if not no_serve:
         serve(port=port, host="127.0.0.1", workers=1)
 

@@ -32,6 +32,8 @@ class LearnEnv(BaseSettings):
     # search_mode of /api/v1/learning_resources_search/ when the request names none: "hybrid"
     # (lexical + dense fusion; quietly lexical while no resource is embedded) or a lexical mode.
     search_default_mode: Literal["hybrid", "phrase", "best_fields", "most_fields"] = "hybrid"
+    # The local stand-in that replays ../shared/fixtures/sources in `learn demo` (0: any free port).
+    replay_port: int = 8064
     shared_dir: Path | None = Field(
         default=None, description="Path of the shared reference material (taxonomy, corpus)"
     )
@@ -58,7 +60,9 @@ class LearnEnv(BaseSettings):
     vector_content_files_anonymous: bool = True
     opensearch_url: str | None = None
     opensearch_index: str = "learn"
-    log_level: str = "INFO"
+    # Unset: Learn's own loggers at INFO, third-party libraries at WARNING (quiet CLI output).
+    # Set (e.g. INFO or DEBUG): every logger at that level.
+    log_level: str | None = None
 
     # ETL sources (learn/etl/sources/<name>.py); a source with no URL configured is skipped.
     etl_request_timeout: float = 30.0

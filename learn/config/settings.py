@@ -131,8 +131,13 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": ENV.log_level},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    # Third-party INFO (httpx requests, Celery task traces, onnxruntime's quantizer) stays out of
+    # the output unless LOG_LEVEL asks for it; Learn's own loggers report at INFO.
+    "root": {"handlers": ["console"], "level": ENV.log_level or "WARNING"},
+    "loggers": {
+        "learn": {"level": ENV.log_level or "INFO"},
+        "django.db.backends": {"level": "INFO"},
+    },
 }
 
 if ENV.sentry_dsn:  # pragma: no cover - only with a DSN

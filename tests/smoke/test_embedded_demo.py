@@ -16,6 +16,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from learn.etl.replay import RECIPES
+
 pytestmark = pytest.mark.slow
 
 SERVICE_VARS = ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "OPENSEARCH_URL", "QDRANT_URL")
@@ -34,11 +36,25 @@ def _learn() -> list[str]:
 def test_demo_serves_a_loaded_catalog_on_embedded_defaults(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in SERVICE_VARS}
     env["LEARN_VAR_DIR"] = str(tmp_path / "var")
+    env["LEARN_REPLAY_PORT"] = "0"  # any free port for the recorded sources' stand-in
+    env.pop("LOG_LEVEL", None)
     prepared = subprocess.run(
         [*_learn(), "demo", "--no-serve"], env=env, capture_output=True, text=True, timeout=900
     )
-    assert prepared.returncode == 0, prepared.stdout + prepared.stderr
+    output = prepared.stdout + prepared.stderr
+    assert prepared.returncode == 0, output
     assert (tmp_path / "var" / "learn.sqlite3").exists()
+    # Every recorded source was replayed and loaded, and each step reported its time.
+    for recipe in RECIPES:
+        if recipe.name != "news_events":
+            assert f"    {recipe.name}: ok" in output, output
+    for feed in ("medium", "mitpe_news", "mitpe_events", "sloan_news", "ol_events"):
+        assert f"    feed {feed}: ok" in output, output
+    assert output.count("    done in ") == 6, output
+    assert "prepared in " in output
+    # Third-party INFO logs (httpx requests, Celery task traces, the quantizer) stay out.
+    noisy = [line for line in output.splitlines() if " INFO " in line and " learn." not in line]
+    assert not noisy, noisy[:5]
 
     port = _free_port()
     server = subprocess.Popen([*_learn(), "serve", "--port", str(port)], env=env)
@@ -60,6 +76,9 @@ def test_demo_serves_a_loaded_catalog_on_embedded_defaults(tmp_path: Path) -> No
         body = listing.json()
         assert body["count"] > 0
         assert len(body["results"]) == 5
+        for path in ("programs", "podcasts", "podcast_episodes", "videos", "video_playlists"):
+            page = httpx.get(f"{base}/api/v1/{path}/?limit=1", timeout=30)
+            assert page.status_code == 200 and page.json()["count"] > 0, (path, page.text)
         schema = httpx.get(f"{base}/api/v1/schema/", timeout=30)
         assert schema.status_code == 200
         # The demo embedded the catalog: the default search is hybrid, and its dense side finds

@@ -8,11 +8,12 @@ Raw items are self-contained dicts built by :func:`raw_items`:
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from learn.config.env import LearnEnv, get_env
 from learn.etl.records import (
@@ -24,6 +25,8 @@ from learn.etl.records import (
     TransformError,
 )
 from learn.etl.sources import _common as c
+
+log = logging.getLogger(__name__)
 
 NAME = "mitxonline"
 PLATFORM = "mitxonline"
@@ -76,12 +79,32 @@ def extract(config: Any = None, source: str | None = None) -> list[dict[str, Any
     for program in programs:
         for kind, ident in tree_members(program.get("req_tree") or []):
             if kind == "course" and ident not in known_courses and courses_url:
-                extra_courses.append(_fetch.get_json(_detail_url(courses_url, ident), headers))
+                found = _tree_member(_detail_url(courses_url, ident), headers)
+                extra_courses.extend([found] if found is not None else [])
                 known_courses.add(ident)
             elif kind == "program" and ident not in known_programs and programs_url:
-                extra_programs.append(_fetch.get_json(_detail_url(programs_url, ident), headers))
+                found = _tree_member(_detail_url(programs_url, ident), headers)
+                extra_programs.extend([found] if found is not None else [])
                 known_programs.add(ident)
     return raw_items(courses, programs, env.mitx_online_base_url, extra_courses, extra_programs)
+
+
+def _tree_member(url: str, headers: dict[str, str]) -> dict[str, Any] | None:
+    """A requirement-tree member that the listing left out, or None when the API says it is gone.
+
+    MITx Online lists live items only; a program may still name a retired course. MIT Learn asks
+    for such members by id and takes what comes back, so a 404 leaves the member out of the
+    program instead of failing the whole source. Any other failure still fails the run.
+    """
+    from learn.etl.sources import _fetch
+
+    try:
+        return cast(dict[str, Any], _fetch.get_json(url, headers))
+    except _fetch.FetchError as exc:
+        if exc.status != 404:
+            raise
+        log.warning("mitxonline: requirement-tree member %s is gone (404); left out", url)
+        return None
 
 
 def _detail_url(list_url: str, ident: Any) -> str:

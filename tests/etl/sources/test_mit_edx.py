@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl
 
 import pytest
 
 from learn.etl.records import TransformError
+from learn.etl.replay import recipes
 from learn.etl.sources import _fetch, mit_edx
 
 ALT = "http://localhost/fake-alt-url/"
@@ -96,38 +96,7 @@ def test_course_without_key_is_a_transform_error(fixtures_dir: Path) -> None:
 
 
 def _serve(stand_in: Any, fixtures_dir: Path, source_env: Any) -> None:
-    def token(request: Any) -> tuple[int, bytes, str]:
-        form = dict(parse_qsl(request.body.decode()))
-        if form.get("grant_type") != "client_credentials" or form.get("client_secret") != "s3cret":
-            return 401, b'{"error": "invalid_client"}', "application/json"
-        return (
-            200,
-            b'{"access_token": "tok-123", "token_type": "JWT", "expires_in": 3600}',
-            "application/json",
-        )
-
-    def guarded(body: bytes) -> Any:
-        def handler(request: Any) -> tuple[int, bytes, str]:
-            if request.headers.get("authorization") != "JWT tok-123":
-                return 401, b'{"detail": "no token"}', "application/json"
-            return 200, body, "application/json"
-
-        return handler
-
-    stand_in.handle("/oauth2/access_token", token)
-    stand_in.handle(
-        "/api/courses/", guarded((fixtures_dir / "edx" / "test_mitx_course.json").read_bytes())
-    )
-    programs = json.dumps({"results": _json(fixtures_dir, "test_mitx_programs.json"), "next": None})
-    stand_in.handle("/api/programs/", guarded(programs.encode()))
-    source_env(
-        EDX_API_ACCESS_TOKEN_URL=stand_in.url("/oauth2/access_token"),
-        EDX_API_CLIENT_ID="learn",
-        EDX_API_CLIENT_SECRET="s3cret",
-        EDX_API_URL=stand_in.url("/api/courses/"),
-        EDX_PROGRAMS_API_URL=stand_in.url("/api/programs/"),
-        EDX_ALT_URL=ALT,
-    )
+    source_env(**{**recipes.mit_edx(stand_in, fixtures_dir), "EDX_ALT_URL": ALT})
 
 
 def test_extract_with_token(stand_in: Any, fixtures_dir: Path, source_env: Any) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from learn.etl.records import TransformError
+from learn.etl.replay import recipes
 from learn.etl.sources import _fetch, mitpe
 
 BASE = "https://professional.mit.edu/"
@@ -85,23 +86,10 @@ def test_missing_url_is_a_transform_error(pages: list[list[dict[str, Any]]]) -> 
     assert err.value.item_id == "a44c8b47-552c-45f9-b91b-854172201889"
 
 
-def _serve_pages(stand_in: Any, fixtures_dir: Path) -> None:
-    bodies = [
-        (fixtures_dir / "mitpe" / f"professional_ed_resources_{i}.json").read_bytes()
-        for i in range(3)
-    ]
-
-    def handler(request: Any) -> tuple[int, bytes, str]:
-        page = int(request.query.get("page", "0"))
-        return 200, bodies[page] if page < len(bodies) else b"[]", "application/json"
-
-    stand_in.handle("/feeds/courses/", handler)
-
-
 def test_extract_walks_pages_until_empty(
     stand_in: Any, fixtures_dir: Path, source_env: Any
 ) -> None:
-    _serve_pages(stand_in, fixtures_dir)
+    recipes.serve_mitpe_pages(stand_in, fixtures_dir)
     source_env(MITPE_BASE_API_URL=stand_in.url("/"))
     assert mitpe.configured()
     raw = mitpe.extract()
@@ -126,7 +114,7 @@ def test_end_to_end_load(stand_in: Any, fixtures_dir: Path, source_env: Any) -> 
     from learn.catalog.models import LearningResource
     from learn.etl.pipeline import run_source
 
-    _serve_pages(stand_in, fixtures_dir)
+    recipes.serve_mitpe_pages(stand_in, fixtures_dir)
     source_env(MITPE_BASE_API_URL=stand_in.url("/"))
     run = run_source("mitpe")
     assert run.status == "ok", run.message

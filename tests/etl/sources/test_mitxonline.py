@@ -246,7 +246,9 @@ def test_not_configured_without_urls(source_env: Any, monkeypatch: pytest.Monkey
 
 
 @pytest.mark.django_db
-def test_end_to_end_load(stand_in: Any, fixtures_dir: Path, source_env: Any) -> None:
+def test_end_to_end_load(
+    stand_in: Any, fixtures_dir: Path, source_env: Any, etl_fast_http: None
+) -> None:
     from learn.catalog.models import LearningResource
     from learn.etl.pipeline import run_source
 
@@ -255,16 +257,26 @@ def test_end_to_end_load(stand_in: Any, fixtures_dir: Path, source_env: Any) -> 
         "/api/v2/programs/", fixtures_dir / "mitxonline" / "mitxonline_programs.json"
     )
     for ident in (81, 82, 83):  # requirement-tree members not in the listing
-        stand_in.serve(f"/api/v2/courses/{ident}/", "{}", status=404)
+        stand_in.serve(f"/api/v2/courses/{ident}/", "boom", status=500, ctype="text/plain")
     source_env(
         MITX_ONLINE_COURSES_API_URL=stand_in.url("/api/v2/courses/"),
         MITX_ONLINE_PROGRAMS_API_URL=stand_in.url("/api/v2/programs/"),
         MITX_ONLINE_BASE_URL=BASE,
     )
-    # unlisted tree members answer 404: the extract fails, nothing is loaded
+    # a tree member the API fails to answer: the extract fails, nothing is loaded
     failed = run_source("mitxonline")
-    assert failed.status == "failed" and "404" in failed.message
+    assert failed.status == "failed" and "500" in failed.message
     assert not LearningResource.objects.filter(etl_source="mitxonline").exists()
+
+    # members the API no longer has (404, as for a retired course) are left out; the rest loads
+    for ident in (81, 82, 83):
+        stand_in.serve(f"/api/v2/courses/{ident}/", "{}", status=404)
+    partial = run_source("mitxonline")
+    assert partial.status == "ok", partial.message
+    assert LearningResource.objects.filter(readable_id="course-v1:MITxT+18.03.1x").exists()
+    assert not LearningResource.objects.filter(
+        readable_id__startswith="course-v1:MITxT+8.02"
+    ).exists()
 
     for ident in (81, 82, 83):
         stand_in.serve(
@@ -275,7 +287,7 @@ def test_end_to_end_load(stand_in: Any, fixtures_dir: Path, source_env: Any) -> 
         )
     run = run_source("mitxonline")
     assert run.status == "ok", run.message
-    assert (run.created, run.skipped, run.failed) == (5, 0, 0)
+    assert (partial.created + run.created, run.skipped, run.failed) == (5, 0, 0)
     course = LearningResource.objects.get(readable_id="course-v1:MITxT+18.03.1x")
     assert course.published is True and course.platform_id == "mitxonline"
     assert course.title == "Introduction to Differential Equations"

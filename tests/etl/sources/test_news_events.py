@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from learn.etl.replay import recipes
 from learn.news_events import feeds
 from learn.news_events.feeds import FeedError
 
@@ -88,36 +89,8 @@ def test_ol_events_without_related_data(fixtures_dir: Path) -> None:
     assert event.event.audience == [] and event.image_url == ""
 
 
-def _serve_ol_events(stand_in: Any, fixtures_dir: Path) -> str:
-    """Serve the recorded JSON:API pages with their links pointing at the stand-in."""
-    folder = fixtures_dir / "news_events"
-
-    def local(name: str) -> bytes:
-        text = (
-            (folder / name).read_text().replace("https://openlearning.mit.edu", stand_in.base_url)
-        )
-        return text.encode()
-
-    listing = local("ol_events.json")
-
-    def events(request: Any) -> tuple[int, bytes, str]:
-        if any(key.startswith("page") for key in request.query):
-            return 200, b'{"data": [], "links": {}}', "application/json"
-        return 200, listing, "application/json"
-
-    event = "/jsonapi/node/event/81c5d37d-004b-4a55-91da-7dc467f3bf01"
-    media = "/jsonapi/media/event_image/20f69b29-2264-49da-b96b-ee77d1b37480"
-    stand_in.handle("/jsonapi/node/event", events)
-    stand_in.serve(f"{event}/field_event_audience", local("ol_events_audience.json"))
-    stand_in.serve(f"{event}/field_event_category", local("ol_events_topics.json"))
-    stand_in.serve(f"{event}/field_location_tag", local("ol_events_location.json"))
-    stand_in.serve(f"{event}/field_event_image", local("ol_events_img_text.json"))
-    stand_in.serve(f"{media}/field_media_image", local("ol_events_img_src.json"))
-    return stand_in.url("/jsonapi/node/event")
-
-
 def test_ol_events_with_related_data_through_stand_in(stand_in: Any, fixtures_dir: Path) -> None:
-    url = _serve_ol_events(stand_in, fixtures_dir)
+    url = recipes.serve_ol_events(stand_in, fixtures_dir)
     entries = feeds.extract_jsonapi(url)
     (event,) = feeds.transform_ol_events(entries, url).items
     assert event.event is not None

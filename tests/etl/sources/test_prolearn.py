@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from learn.etl.records import TransformError
+from learn.etl.replay import recipes
 from learn.etl.sources import _fetch, prolearn
 
 NOW = datetime(2026, 11, 27, tzinfo=UTC)
@@ -65,23 +66,10 @@ def test_missing_department_is_a_transform_error(fixtures_dir: Path) -> None:
         prolearn.transform(dict(doc, department=None), now=NOW)
 
 
-def _serve(stand_in: Any, fixtures_dir: Path) -> str:
-    programs = (fixtures_dir / "prolearn" / "prolearn_csail_programs.json").read_bytes()
-    courses = (fixtures_dir / "prolearn" / "prolearn_mitpe_courses.json").read_bytes()
-
-    def graphql(request: Any) -> tuple[int, bytes, str]:
-        if request.method != "POST":
-            return 405, b"{}", "application/json"
-        text = json.loads(request.body)["query"]
-        return 200, programs if 'value: "program"' in text else courses, "application/json"
-
-    return stand_in.handle("/graphql", graphql)
-
-
 def test_extract_posts_one_query_per_kind(
     stand_in: Any, fixtures_dir: Path, source_env: Any
 ) -> None:
-    source_env(PROLEARN_GRAPHQL_URL=_serve(stand_in, fixtures_dir))
+    source_env(**recipes.prolearn(stand_in, fixtures_dir))
     assert prolearn.configured()
     docs = prolearn.extract()
     assert len(docs) == 7
@@ -101,7 +89,7 @@ def test_end_to_end_load(stand_in: Any, fixtures_dir: Path, source_env: Any) -> 
     from learn.catalog.models import LearningResource
     from learn.etl.pipeline import run_source
 
-    source_env(PROLEARN_GRAPHQL_URL=_serve(stand_in, fixtures_dir))
+    source_env(**recipes.prolearn(stand_in, fixtures_dir))
     run = run_source("prolearn")
     assert run.status == "ok", run.message
     assert (run.created, run.skipped) == (5, 0)

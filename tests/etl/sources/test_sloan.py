@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl
 
 import pytest
 
 from learn.etl.records import TransformError
+from learn.etl.replay import recipes
 from learn.etl.sources import _fetch, sloan
 
 
@@ -82,34 +82,6 @@ def test_course_without_url_is_a_transform_error(payload: Any) -> None:
     assert err.value.item_id == courses[0]["Course_Id"]
 
 
-def _serve(stand_in: Any, fixtures_dir: Path, source_env: Any) -> None:
-    def token(request: Any) -> tuple[int, bytes, str]:
-        form = dict(parse_qsl(request.body.decode()))
-        if form.get("client_id") != "see-id":
-            return 401, b"{}", "application/json"
-        return 200, b'{"access_token": "see-jwt"}', "application/json"
-
-    def guarded(name: str) -> Any:
-        body = (fixtures_dir / "sloan" / name).read_bytes()
-
-        def handler(request: Any) -> tuple[int, bytes, str]:
-            if request.headers.get("authorization") != "Bearer see-jwt":
-                return 401, b"{}", "application/json"
-            return 200, body, "application/json"
-
-        return handler
-
-    stand_in.handle("/token", token)
-    stand_in.handle("/api/courses", guarded("test_sloan_courses.json"))
-    stand_in.handle("/api/course-offerings", guarded("test_sloan_runs.json"))
-    source_env(
-        SEE_API_URL=stand_in.url("/api/"),
-        SEE_API_ACCESS_TOKEN_URL=stand_in.url("/token"),
-        SEE_API_CLIENT_ID="see-id",
-        SEE_API_CLIENT_SECRET="see-secret",
-    )
-
-
 def test_extract_with_token(stand_in: Any, fixtures_dir: Path, source_env: Any) -> None:
     _serve(stand_in, fixtures_dir, source_env)
     assert sloan.configured()
@@ -123,6 +95,10 @@ def test_extract_token_refused(stand_in: Any, fixtures_dir: Path, source_env: An
     source_env(SEE_API_CLIENT_ID="wrong")
     with pytest.raises(_fetch.FetchError, match="401"):
         sloan.extract()
+
+
+def _serve(stand_in: Any, fixtures_dir: Path, source_env: Any) -> None:
+    source_env(**recipes.sloan(stand_in, fixtures_dir))
 
 
 @pytest.mark.django_db

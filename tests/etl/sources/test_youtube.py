@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -11,86 +9,13 @@ from typing import Any
 import pytest
 
 from learn.etl.records import TransformError
+from learn.etl.replay import recipes
 from learn.etl.sources import _fetch, youtube
-
-CONFIG = """
-- channel_id: UCTBMWu8yshnAmpzR3MoJFtw
-  offered_by: MITx
-  playlists:
-    - id: PLTz-v-F773kXwTSKsX_E9t8ZnP_3LYaGy
-- channel_id: UCEBb1b_L6zDS3xTUrIALZOw
-  offered_by: OCW
-  playlists:
-    - id: PL221E2BBF13BECF6C
-- channel_id: UCBpxspUNl1Th33XbugiHJzw
-  playlists:
-    - id: all
-    - id: PLcwbNON2hqP5TFbkw0igt6Wz79WTaeFGi
-      ignore: true
-"""
-
-
-class FakeYouTubeApi:
-    """Answers channels/playlists/playlistItems/videos from the recorded pages, like the API."""
-
-    def __init__(self, folder: Path) -> None:
-        self.pages = {p.name: json.loads(p.read_text()) for p in folder.glob("*.json")}
-        self.videos = {
-            v["id"]: v
-            for name, page in self.pages.items()
-            if name.startswith("videos.")
-            for v in page["items"]
-        }
-
-    @staticmethod
-    def _reply(body: Any) -> tuple[int, bytes, str]:
-        return 200, json.dumps(body).encode(), "application/json"
-
-    def channels(self, request: Any) -> tuple[int, bytes, str]:
-        ids = set(request.query["id"].split(","))
-        page = self.pages["channels.list.0.json"]
-        return self._reply(dict(page, items=[c for c in page["items"] if c["id"] in ids]))
-
-    def playlists(self, request: Any) -> tuple[int, bytes, str]:
-        items = [p for i in range(3) for p in self.pages[f"playlists.list.{i}.json"]["items"]]
-        if "channelId" in request.query:
-            chosen = [p for p in items if p["snippet"]["channelId"] == request.query["channelId"]]
-        else:
-            ids = set(request.query["id"].split(","))
-            chosen = [p for p in items if p["id"] in ids]
-        return self._reply({"items": chosen})
-
-    def playlist_items(self, request: Any) -> tuple[int, bytes, str]:
-        token = request.query.get("pageToken")
-        if token == "CDIQAA":
-            return self._reply(self.pages["playlistItems.list_next.0.json"])
-        if token:
-            return self._reply({"items": []})
-        for i in range(3):
-            page = self.pages[f"playlistItems.list.{i}.json"]
-            # a playlist item id is the base64 of "<playlist id>.<item hash>"
-            playlist = base64.b64decode(page["items"][0]["id"] + "==").decode().split(".")[0]
-            if playlist == request.query["playlistId"]:
-                return self._reply(page)
-        return 404, b'{"error": "playlist not found"}', "application/json"
-
-    def videos_list(self, request: Any) -> tuple[int, bytes, str]:
-        ids = request.query["id"].split(",")
-        return self._reply({"items": [self.videos[i] for i in ids if i in self.videos]})
 
 
 @pytest.fixture
 def api(stand_in: Any, fixtures_dir: Path, source_env: Any) -> Any:
-    fake = FakeYouTubeApi(fixtures_dir / "youtube")
-    stand_in.handle("/youtube/v3/channels", fake.channels)
-    stand_in.handle("/youtube/v3/playlists", fake.playlists)
-    stand_in.handle("/youtube/v3/playlistItems", fake.playlist_items)
-    stand_in.handle("/youtube/v3/videos", fake.videos_list)
-    source_env(
-        YOUTUBE_API_URL=stand_in.url("/youtube/v3"),
-        YOUTUBE_DEVELOPER_KEY="dev-key",
-        YOUTUBE_CONFIG_URL=stand_in.serve("/youtube.yaml", CONFIG, ctype="text/yaml"),
-    )
+    source_env(**{**recipes.youtube(stand_in, fixtures_dir), "YOUTUBE_DEVELOPER_KEY": "dev-key"})
     return stand_in
 
 
@@ -165,7 +90,7 @@ def test_api_error_fails_the_extract(stand_in: Any, source_env: Any) -> None:
     source_env(
         YOUTUBE_API_URL=stand_in.url("/youtube/v3"),
         YOUTUBE_DEVELOPER_KEY="bad-key",
-        YOUTUBE_CONFIG_URL=stand_in.serve("/youtube.yaml", CONFIG),
+        YOUTUBE_CONFIG_URL=stand_in.serve("/youtube.yaml", recipes.YOUTUBE_CONFIG),
     )
     with pytest.raises(_fetch.FetchError, match="403"):
         youtube.extract()
