@@ -35,6 +35,9 @@ from learn.config.env import LearnEnv, get_env
 _STREAM_ERRORS = (tarfile.TarError, EOFError, zlib.error, OSError, lzma.LZMAError, ValueError)
 _PAX_TYPES = (tarfile.XHDTYPE, tarfile.XGLTYPE, tarfile.SOLARIS_XHDTYPE)
 _LONG_TYPES = (tarfile.GNUTYPE_LONGNAME, tarfile.GNUTYPE_LONGLINK)
+# tarfile's reader hooks (``_proc_*``) and helpers are not in its type stubs.
+_TarInfoHooks: Any = tarfile.TarInfo
+_SubsequentHeaderError: Any = getattr(tarfile, "SubsequentHeaderError")  # noqa: B009
 
 
 class ArchiveError(Exception):
@@ -106,7 +109,7 @@ def is_hidden(path: PurePosixPath) -> bool:
 class _Counted:
     """A read-only stream that charges every byte it returns to a :class:`ByteBudget`."""
 
-    def __init__(self, inner: IO[bytes], budget: ByteBudget) -> None:
+    def __init__(self, inner: Any, budget: ByteBudget) -> None:
         self._inner = inner
         self._budget = budget
 
@@ -121,7 +124,7 @@ class _Counted:
         self._inner.close()
 
 
-def _decompressed(raw: IO[bytes]) -> IO[bytes]:
+def _decompressed(raw: IO[bytes]) -> Any:
     """A streaming decompressor for ``raw`` chosen by its magic bytes (plain tar passes through)."""
     head = raw.read(6)
     raw.seek(0)
@@ -166,7 +169,7 @@ def _guarded_tarinfo(limits: ArchiveLimits, budget: ByteBudget) -> type[tarfile.
                 f"the {budget.limit}-byte budget leaves ({budget.remaining})"
             )
 
-    class GuardedTarInfo(tarfile.TarInfo):
+    class GuardedTarInfo(_TarInfoHooks):  # type: ignore[misc]
         @classmethod
         def frombuf(cls, buf: bytes, encoding: str, errors: str) -> Any:
             info = super().frombuf(buf, encoding, errors)
@@ -204,7 +207,7 @@ def _guarded_tarinfo(limits: ArchiveLimits, budget: ByteBudget) -> type[tarfile.
             try:
                 following = self.fromtarfile(archive)
             except tarfile.HeaderError as exc:
-                raise tarfile.SubsequentHeaderError(str(exc)) from None
+                raise _SubsequentHeaderError(str(exc)) from None
             if self.type in (tarfile.XHDTYPE, tarfile.SOLARIS_XHDTYPE):
                 following._apply_pax_info(headers, archive.encoding, archive.errors)
                 following.offset = self.offset

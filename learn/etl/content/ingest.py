@@ -172,17 +172,16 @@ def _ingest_edx(
             courses = []
         else:
             if not courses:
-                outcomes.append(
-                    CourseOutcome(
-                        str(archive), run_id or "", "empty", message="no course.xml: nothing to load"
-                    )
-                )
+                empty = "no course.xml: nothing to load"
+                outcomes.append(CourseOutcome(str(archive), run_id or "", "empty", message=empty))
         for course in courses:
             key = course.run_id.lower()
             if key in winners:
                 outcomes.append(
                     CourseOutcome(
-                        course.label, course.run_id, "skipped",
+                        course.label,
+                        course.run_id,
+                        "skipped",
                         message=f"superseded by the newer export {winners[key]}",
                     )  # fmt: skip
                 )
