@@ -287,8 +287,9 @@ def _ingest_ocw(
             )
             continue
         result = ocw_content.course_content(
-            course, run.run_id, env.ocw_base_url, extractor, _known(run.pk)
-        )
+            course, run.run_id, env.ocw_base_url, extractor, _known(run.pk),
+            max_file_bytes=env.content_max_file_bytes,
+        )  # fmt: skip
         counts = (
             _write(run, result.records, result.failed_keys)
             if result.records
