@@ -114,6 +114,10 @@ class LearnEnv(BaseSettings):
     content_max_file_bytes: int = 50 * 1024 * 1024
     content_max_archive_bytes: int = 2 * 1024 * 1024 * 1024  # uncompressed total of one archive
     content_max_archive_members: int = 100_000
+    # In-process Tika runs in a child process with these limits (learn/etl/content/sandbox.py).
+    content_extract_memory_bytes: int = 1024 * 1024 * 1024
+    content_extract_seconds: float = 60.0
+    content_extract_max_pages: int = 2_000
     # Webhooks (learn/etl/webhooks.py): HMAC-SHA256 secret of the content-file and OVS webhooks
     # (header X-MITLearn-Signature) and the key OCW's publisher puts in its webhook body.
     webhook_secret: str | None = None

@@ -196,3 +196,21 @@ def test_exports_are_read_and_ingested_one_at_a_time(
     assert events[0] == "read 1-empty.tar.gz"  # newest first
     assert events[1] == "read 0-exported_courses_12345.tar.gz"
     assert all(i > reads[1] for i in ingests)
+
+
+def test_ocw_files_over_the_file_limit_are_reported_not_read(
+    ocw_fixtures: Path, tmp_path: Path
+) -> None:
+    # OCW files were read whole whatever CONTENT_MAX_FILE_BYTES said (300 MiB with a 1 MiB limit)
+    from learn.etl.content import ocw as ocw_content
+    from learn.etl.content.extract import native_tika
+
+    root = tmp_path / "site"
+    shutil.copytree(ocw_fixtures / "site_courses", root)
+    [course] = ocw_content.find_courses(root)
+    result = ocw_content.course_content(
+        course, "run", "https://ocw.mit.edu/", native_tika(), {}, max_file_bytes=3
+    )
+    over = {p.key.rsplit("/", 1)[-1]: p.message for p in result.problems if "size limit" in p.message}
+    assert over and all("bytes is over the size limit (3" in m for m in over.values())
+    assert set(over) <= {key.rsplit("/", 1)[-1] for key in result.failed_keys}
