@@ -211,6 +211,8 @@ def test_ocw_files_over_the_file_limit_are_reported_not_read(
     result = ocw_content.course_content(
         course, "run", "https://ocw.mit.edu/", native_tika(), {}, max_file_bytes=3
     )
-    over = {p.key.rsplit("/", 1)[-1]: p.message for p in result.problems if "size limit" in p.message}
+    over = {
+        p.key.rsplit("/", 1)[-1]: p.message for p in result.problems if "size limit" in p.message
+    }
     assert over and all("bytes is over the size limit (3" in m for m in over.values())
     assert set(over) <= {key.rsplit("/", 1)[-1] for key in result.failed_keys}
