@@ -62,6 +62,12 @@ class LearnEnv(BaseSettings):
 
     # ETL sources (learn/etl/sources/<name>.py); a source with no URL configured is skipped.
     etl_request_timeout: float = 30.0
+    # Every outbound fetch (learn/etl/http.py): a streamed byte cap, an overall deadline (all
+    # attempts and redirects), and no loopback/link-local/private addresses unless allowed (the
+    # local stand-ins of tests and development).
+    etl_fetch_max_bytes: int = 200 * 1024 * 1024
+    etl_fetch_deadline: float = 300.0
+    etl_allow_private_networks: bool = False
     mitx_online_base_url: str = "https://mitxonline.mit.edu"
     mitx_online_courses_api_url: str | None = None
     mitx_online_programs_api_url: str | None = None

@@ -19,6 +19,7 @@ import yaml
 from learn.config.env import LearnEnv, get_env
 from learn.etl.records import ChildRef, ImageRecord, ResourceRecord, TransformError
 from learn.etl.sources import _common as c
+from learn.etl.sources import _fetch
 
 NAME = "podcast"
 PLATFORM = "podcast"
@@ -47,8 +48,6 @@ def configured(env: LearnEnv | None = None) -> bool:
 
 def _read(location: str) -> str:
     if location.startswith(("http://", "https://")):
-        from learn.etl.sources import _fetch
-
         return _fetch.get_text(location)
     return Path(location).read_text(encoding="utf-8")
 
@@ -66,6 +65,11 @@ def parse_config(text: str, origin: str) -> list[dict[str, Any]]:
                 continue
             if not isinstance(entry, dict) or not entry.get("rss_url"):
                 raise ValueError(f"{origin}: a podcast config entry lacks rss_url: {entry!r}")
+            if not str(entry["rss_url"]).startswith(("http://", "https://")):
+                # a feed is always fetched: a local path would publish that file's text
+                raise ValueError(
+                    f"{origin}: rss_url must be an http(s) URL, not {entry['rss_url']!r}"
+                )
             configs.append(entry)
     return configs
 
@@ -86,7 +90,10 @@ def extract(config: Any = None, source: str | None = None) -> list[dict[str, Any
     location = source or env.podcast_config_url
     if not location:
         return []
-    return [{"config": cfg, "rss": _read(str(cfg["rss_url"]))} for cfg in load_configs(location)]
+    return [
+        {"config": cfg, "rss": _fetch.get_text(str(cfg["rss_url"]))}
+        for cfg in load_configs(location)
+    ]
 
 
 # ---------------------------------------------------------------- transform
