@@ -8,12 +8,14 @@ parser (feedparser) reads afterwards.
 
 from __future__ import annotations
 
-from xml.etree.ElementTree import Element, ParseError
+from xml.etree.ElementTree import Element, ParseError, tostring
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
-__all__ = ["Element", "ParseError", "UnsafeXml", "check_xml", "parse_xml", "try_parse_xml"]
+__all__ = [
+    "Element", "ParseError", "UnsafeXml", "check_xml", "parse_xml", "tostring", "try_parse_xml",
+]  # fmt: skip
 
 
 class UnsafeXml(ValueError):
