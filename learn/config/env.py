@@ -128,6 +128,8 @@ class LearnEnv(BaseSettings):
     # (header X-MITLearn-Signature) and the key OCW's publisher puts in its webhook body.
     webhook_secret: str | None = None
     ocw_webhook_key: str | None = None
+    # Signed timestamps older or newer than this are refused; delivery ids are remembered as long.
+    webhook_max_skew_seconds: int = 300
     course_archive_location: str | None = Field(
         default=None, description="Folder or s3://BUCKET/PREFIX holding webhook content_paths"
     )
