@@ -7,8 +7,9 @@ operators took 44 s and 4.7 GiB; here a 7 KiB one (2 MiB of operators) took 43 s
 from __future__ import annotations
 
 import os
+import shutil
 import zlib
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 import pytest
 
@@ -109,3 +110,16 @@ def test_a_course_with_a_bomb_reports_it_and_loads_the_rest(sandbox: SandboxedTi
     assert result.failed_keys == {"static/bomb.pdf"}  # its stored copy, if any, is kept
     [problem] = result.problems
     assert problem.key == "static/bomb.pdf" and "memory limit" in problem.message
+
+
+@pytest.mark.skipif(
+    shutil.which("tesseract") is None and not os.environ.get("CI"),
+    reason="needs tesseract-ocr (apt; .ci/run installs it, so CI never skips)",
+)
+def test_ocr_runs_inside_the_limited_child(shared_dir: Path) -> None:
+    # Tika starts tesseract from the child: the memory limits must leave room for it
+    data = (shared_dir / "fixtures" / "sources" / "pdf" / "notes.pdf").read_bytes()
+    with SandboxedTika(ExtractionLimits(), ocr_strategy="auto") as extractor:
+        extracted = extractor.extract(data, "notes.pdf")
+    assert "Learn with MIT" in extracted.text
+    assert extracted.first("pdf:ocrPageCount") == "1"
