@@ -123,3 +123,15 @@ def test_ocr_runs_inside_the_limited_child(shared_dir: Path) -> None:
         extracted = extractor.extract(data, "notes.pdf")
     assert "Learn with MIT" in extracted.text
     assert extracted.first("pdf:ocrPageCount") == "1"
+
+
+def test_content_ingest_tasks_are_never_redelivered_when_a_worker_is_lost() -> None:
+    # the global setting re-queues a task whose worker died: a file that kills workers would
+    # kill the next one too
+    from learn.config.celery import app
+    from learn.etl import webhook_tasks
+    from learn.etl.content.tasks import ingest_content_files_task
+
+    assert app.conf.task_reject_on_worker_lost  # the default these tasks opt out of
+    for task in (ingest_content_files_task, webhook_tasks.ingest_webhook_archive):
+        assert task.acks_late and task.reject_on_worker_lost is False
