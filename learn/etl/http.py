@@ -162,8 +162,11 @@ def _fetch_once(
         try:
             if response.is_redirect and "location" in response.headers:
                 current = urljoin(current, response.headers["location"])
+                kwargs = {k: v for k, v in kwargs.items() if k != "params"}  # in the location
                 if response.status_code in (301, 302, 303) and method != "HEAD":
-                    method, kwargs = "GET", {k: v for k, v in kwargs.items() if k == "headers"}
+                    method = "GET"
+                    payload = ("content", "data", "files", "json")
+                    kwargs = {k: v for k, v in kwargs.items() if k not in payload}
                 continue
             body = _read_capped(response, current, max_bytes, deadline)
         finally:
