@@ -6,7 +6,7 @@ fails at construction and the pipeline can skip and report it while the rest loa
 
 Upstream text is sanitized here, once for every source (:mod:`learn.etl.sanitize`): titles and
 descriptions become plain text (unescaped, then every tag removed) and URLs must be absolute
-http(s) (a ``javascript:`` or other URL is dropped; an image with one fails its record).
+http(s) (a ``javascript:`` or other URL is dropped, and so is an image with one).
 """
 
 from __future__ import annotations
@@ -36,6 +36,11 @@ def _url(value: Any) -> Any:
     return safe_url(value) if isinstance(value, str) else value
 
 
+def _image(value: Any) -> Any:
+    """An image whose URL was not http(s) is dropped (the record keeps the rest)."""
+    return None if isinstance(value, ImageRecord) and not value.url else value
+
+
 class ImageRecord(Record):
     url: str
     description: str | None = None
@@ -44,9 +49,7 @@ class ImageRecord(Record):
     @field_validator("url", mode="before")
     @classmethod
     def _http_url(cls, value: Any) -> Any:
-        if isinstance(value, str) and safe_url(value) is None:
-            raise ValueError(f"image url must be an absolute http(s) URL, not {value[:80]!r}")
-        return value
+        return (safe_url(value) or "") if isinstance(value, str) else value  # "" is dropped
 
     _texts = field_validator("description", "alt", mode="before")(_plain)
 
@@ -90,6 +93,7 @@ class RunRecord(Record):
     _title = field_validator("title", mode="before")(_plain_title)
     _texts = field_validator("description", "full_description", mode="before")(_plain)
     _urls = field_validator("url", mode="before")(_url)
+    _images = field_validator("image", mode="after")(_image)
     enrollment_end: datetime | None = None
     instructors: list[InstructorRecord] = []
     prices: list[PriceRecord] = []
@@ -192,6 +196,7 @@ class ResourceRecord(Record):
     _title = field_validator("title", mode="before")(_plain_title)
     _texts = field_validator("description", "full_description", mode="before")(_plain)
     _urls = field_validator("url", mode="before")(_url)
+    _images = field_validator("image", mode="after")(_image)
 
     @field_validator("resource_type")
     @classmethod
