@@ -91,12 +91,13 @@ def archives() -> None:
     measure("tar_negative_size_cve_2025_8194", "refused at the header",
             lambda: drain(loop, ArchiveLimits()))  # fmt: skip
 
-    compressor = bz2.BZ2Compressor(9)  # finding 2: 3.2 KiB bz2 → 4 GiB decompressed before
+    # finding 2: 3.2 KiB bz2 → 4 GiB decompressed before. Built as concatenated bz2 streams
+    # (readers take them as one) so 64 MiB of zeros is compressed once, not 64 times.
+    zeros = bz2.compress(b"\0" * 64 * MiB, 9)
     parts = []
     for index in range(64):
-        parts.append(compressor.compress(header(f".hidden/{index}", 64 * MiB)))
-        parts.append(compressor.compress(b"\0" * 64 * MiB))
-    bomb = b"".join(parts) + compressor.compress(b"\0" * 1024) + compressor.flush()
+        parts += [bz2.compress(header(f".hidden/{index}", 64 * MiB), 9), zeros]
+    bomb = b"".join(parts) + bz2.compress(b"\0" * 1024, 9)
     limits = ArchiveLimits(max_file_bytes=MiB, max_total_bytes=256 * MiB)
     emit(case="tar_bz2_bomb", compressed_bytes=len(bomb), decompressed_bytes=64 * 64 * MiB)
     measure("tar_bz2_bomb_4GiB_skipped_members", "256 MiB budget",
