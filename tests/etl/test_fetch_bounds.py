@@ -34,6 +34,11 @@ class Upstream:
                     self.send_header("Location", f"http://localhost:{port}/secret")
                     self.send_header("Content-Length", "0")
                     self.end_headers()
+                elif self.path.startswith("/moved"):  # same host: followed
+                    self.send_response(301)
+                    self.send_header("Location", "/final?page=2")
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
                 elif self.path == "/big":  # 8 MiB, chunked, no length announced
                     self.send_response(200)
                     self.send_header("Transfer-Encoding", "chunked")
@@ -82,6 +87,12 @@ def test_a_redirect_to_a_host_the_source_did_not_name_is_refused(upstream: Upstr
     with pytest.raises(http.UnsafeUrl, match="host 'localhost' is not one this source may"):
         http.get_text(upstream.url + "/hop-away", attempts=1)
     assert upstream.hits == ["/hop-away"]  # the hop was never requested
+
+
+def test_a_redirect_on_the_same_host_is_followed(upstream: Upstream) -> None:
+    response = http.request("GET", upstream.url + "/moved", params={"page": 1})
+    assert response.text == "secret" and str(response.url).endswith("/final?page=2")
+    assert upstream.hits == ["/moved?page=1", "/final?page=2"]  # params not re-appended
 
 
 @pytest.mark.parametrize(
