@@ -1,11 +1,16 @@
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from learn.config.env import get_env
+
+# The tests' upstream stand-ins listen on 127.0.0.1: the fetcher refuses loopback otherwise.
+os.environ.setdefault("ETL_ALLOW_PRIVATE_NETWORKS", "true")
+get_env.cache_clear()  # the settings module read the environment before this file
 
 
 @pytest.fixture(scope="session")

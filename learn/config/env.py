@@ -66,6 +66,12 @@ class LearnEnv(BaseSettings):
 
     # ETL sources (learn/etl/sources/<name>.py); a source with no URL configured is skipped.
     etl_request_timeout: float = 30.0
+    # Every outbound fetch (learn/etl/http.py): a streamed byte cap, an overall deadline (all
+    # attempts and redirects), and no loopback/link-local/private addresses unless allowed (the
+    # local stand-ins of tests and development).
+    etl_fetch_max_bytes: int = 200 * 1024 * 1024
+    etl_fetch_deadline: float = 300.0
+    etl_allow_private_networks: bool = False
     mitx_online_base_url: str = "https://mitxonline.mit.edu"
     mitx_online_courses_api_url: str | None = None
     mitx_online_programs_api_url: str | None = None
@@ -118,10 +124,16 @@ class LearnEnv(BaseSettings):
     content_max_file_bytes: int = 50 * 1024 * 1024
     content_max_archive_bytes: int = 2 * 1024 * 1024 * 1024  # uncompressed total of one archive
     content_max_archive_members: int = 100_000
+    # In-process Tika runs in a child process with these limits (learn/etl/content/sandbox.py).
+    content_extract_memory_bytes: int = 1024 * 1024 * 1024
+    content_extract_seconds: float = 60.0
+    content_extract_max_pages: int = 2_000
     # Webhooks (learn/etl/webhooks.py): HMAC-SHA256 secret of the content-file and OVS webhooks
     # (header X-MITLearn-Signature) and the key OCW's publisher puts in its webhook body.
     webhook_secret: str | None = None
     ocw_webhook_key: str | None = None
+    # Signed timestamps older or newer than this are refused; delivery ids are remembered as long.
+    webhook_max_skew_seconds: int = 300
     course_archive_location: str | None = Field(
         default=None, description="Folder or s3://BUCKET/PREFIX holding webhook content_paths"
     )

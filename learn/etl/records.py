@@ -3,24 +3,55 @@
 A record describes one resource as its source sees it. Codes are the catalog's (see
 ``learn.catalog.constants``). Validation happens here, so a record that lacks a required field
 fails at construction and the pipeline can skip and report it while the rest loads.
+
+Upstream text is sanitized here, once for every source (:mod:`learn.etl.sanitize`): titles and
+descriptions become plain text (unescaped, then every tag removed) and URLs must be absolute
+http(s) (a ``javascript:`` or other URL is dropped, and so is an image with one).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from learn.etl.sanitize import plain_text, safe_url
 
 
 class Record(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=False)
 
 
+def _plain(value: Any) -> Any:
+    return plain_text(value) if isinstance(value, str) else value
+
+
+def _plain_title(value: Any) -> Any:
+    return (plain_text(value) or "") if isinstance(value, str) else value
+
+
+def _url(value: Any) -> Any:
+    return safe_url(value) if isinstance(value, str) else value
+
+
+def _image(value: Any) -> Any:
+    """An image whose URL was not http(s) is dropped (the record keeps the rest)."""
+    return None if isinstance(value, ImageRecord) and not value.url else value
+
+
 class ImageRecord(Record):
     url: str
     description: str | None = None
     alt: str | None = None
+
+    @field_validator("url", mode="before")
+    @classmethod
+    def _http_url(cls, value: Any) -> Any:
+        return (safe_url(value) or "") if isinstance(value, str) else value  # "" is dropped
+
+    _texts = field_validator("description", "alt", mode="before")(_plain)
 
 
 class PriceRecord(Record):
@@ -58,6 +89,11 @@ class RunRecord(Record):
     start_date: datetime | None = None
     end_date: datetime | None = None
     enrollment_start: datetime | None = None
+
+    _title = field_validator("title", mode="before")(_plain_title)
+    _texts = field_validator("description", "full_description", mode="before")(_plain)
+    _urls = field_validator("url", mode="before")(_url)
+    _images = field_validator("image", mode="after")(_image)
     enrollment_end: datetime | None = None
     instructors: list[InstructorRecord] = []
     prices: list[PriceRecord] = []
@@ -108,6 +144,9 @@ class ContentFileRecord(Record):
     youtube_id: str | None = None
     duration: str | None = None
 
+    _texts = field_validator("title", "description", mode="before")(_plain)
+    _urls = field_validator("url", "image_src", mode="before")(_url)
+
 
 class ResourceRecord(Record):
     readable_id: str = Field(min_length=1)
@@ -153,6 +192,11 @@ class ResourceRecord(Record):
     # Type-specific detail (course_numbers, audio_url, streaming_url, rss_url, ...).
     course_numbers: list[CourseNumberRecord] = []
     detail: dict[str, object] = {}
+
+    _title = field_validator("title", mode="before")(_plain_title)
+    _texts = field_validator("description", "full_description", mode="before")(_plain)
+    _urls = field_validator("url", mode="before")(_url)
+    _images = field_validator("image", mode="after")(_image)
 
     @field_validator("resource_type")
     @classmethod

@@ -1,12 +1,14 @@
 """What each webhook does, as plain functions (the views only pass the raw request in).
 
-Each takes the raw body, its content type and the signature header (or reads the key from the
-body), checks them, enqueues the work as a Celery task (run in-process in the embedded mode) and
-returns the JSON answer. Refusals raise :class:`~learn.etl.webhook_auth.WebhookError`.
+Each takes the raw body, its content type and the request headers, checks the signature
+(timestamp, delivery id and body; :mod:`learn.etl.webhook_auth`), enqueues the work as a
+Celery task (run in-process in the embedded mode) and returns the JSON answer. Refusals raise
+:class:`~learn.etl.webhook_auth.WebhookError`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import ValidationError
@@ -14,7 +16,7 @@ from pydantic import ValidationError
 from learn.config.env import LearnEnv, get_env
 from learn.etl import webhook_tasks as tasks
 from learn.etl.records import TransformError
-from learn.etl.webhook_auth import WebhookError, verify_key, verify_signature
+from learn.etl.webhook_auth import WebhookError, verify_request
 from learn.etl.webhook_requests import (
     content_files_request,
     ocw_request,
@@ -28,11 +30,14 @@ def _task_id(result: Any) -> str | None:
 
 
 def content_files(
-    body: bytes, content_type: str | None, signature: str | None, env: LearnEnv | None = None
+    body: bytes,
+    content_type: str | None,
+    headers: Mapping[str, str],
+    env: LearnEnv | None = None,
 ) -> dict[str, Any]:
     """A new course archive: ingest its content files (queue ``edx_content``)."""
     env = env or get_env()
-    verify_signature(body, signature, env.webhook_secret)
+    verify_request(body, headers, env.webhook_secret, max_skew=env.webhook_max_skew_seconds)
     request = content_files_request(parse_body(body, content_type), delete=False)
     if not env.course_archive_location:
         raise WebhookError(
@@ -49,11 +54,14 @@ def content_files(
 
 
 def content_files_delete(
-    body: bytes, content_type: str | None, signature: str | None, env: LearnEnv | None = None
+    body: bytes,
+    content_type: str | None,
+    headers: Mapping[str, str],
+    env: LearnEnv | None = None,
 ) -> dict[str, Any]:
     """A course archive withdrawn: unpublish that run's content files (queue ``edx_content``)."""
     env = env or get_env()
-    verify_signature(body, signature, env.webhook_secret)
+    verify_request(body, headers, env.webhook_secret, max_skew=env.webhook_max_skew_seconds)
     request = content_files_request(parse_body(body, content_type), delete=True)
     result = tasks.unpublish_webhook_run_files.delay(
         request.platform, request.course_id, request.course_readable_id
@@ -68,13 +76,16 @@ def content_files_delete(
 
 
 def ovs_videos(
-    body: bytes, content_type: str | None, signature: str | None, env: LearnEnv | None = None
+    body: bytes,
+    content_type: str | None,
+    headers: Mapping[str, str],
+    env: LearnEnv | None = None,
 ) -> dict[str, Any]:
     """An OVS video upserted (full video payload) or deleted (``video_id`` + ``delete``)."""
     from learn.etl.sources import ovs
 
     env = env or get_env()
-    verify_signature(body, signature, env.webhook_secret)
+    verify_request(body, headers, env.webhook_secret, max_skew=env.webhook_max_skew_seconds)
     request = ovs_request(parse_body(body, content_type))
     if request.delete:
         result = tasks.delete_ovs_video.delay(request.key)
@@ -95,14 +106,19 @@ def ovs_videos(
     return {"status": "success", "message": message, "task_id": _task_id(result)}
 
 
-def ocw_next(body: bytes, content_type: str | None, env: LearnEnv | None = None) -> dict[str, Any]:
-    """OCW published (``prefixes``) or unpublished (``site_uid``) courses; key in the body."""
+def ocw_next(
+    body: bytes,
+    content_type: str | None,
+    headers: Mapping[str, str],
+    env: LearnEnv | None = None,
+) -> dict[str, Any]:
+    """OCW published (``prefixes``) or unpublished (``site_uid``) courses; signed with the key."""
     env = env or get_env()
-    if not env.ocw_webhook_key:
-        raise WebhookError(503, "OCW webhook key not configured: set OCW_WEBHOOK_KEY")
-    data = parse_body(body, content_type)
-    verify_key(data.get("webhook_key"), env.ocw_webhook_key)
-    request = ocw_request(data)
+    verify_request(
+        body, headers, env.ocw_webhook_key, secret_name="OCW_WEBHOOK_KEY",
+        max_skew=env.webhook_max_skew_seconds,
+    )  # fmt: skip
+    request = ocw_request(parse_body(body, content_type))
     if request.version != "live":
         return {"status": "ignored", "message": f"version {request.version!r} is not live"}
     queued: list[str] = []

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from learn.config.celery import app
 from learn.config.env import get_env
-from learn.etl.content.tasks import EdxContentTask, summary
+from learn.etl.content.tasks import NO_REDELIVERY, EdxContentTask, summary
 from learn.etl.tasks import RETRY_OPTIONS, EtlNetworkError
 
 
@@ -148,7 +148,7 @@ def _download(location: str, content_path: str, folder: Path) -> Path:
     return target
 
 
-@app.task(name="learn.etl.content.ingest_webhook_archive", base=EdxContentTask, acks_late=True)
+@app.task(name="learn.etl.content.ingest_webhook_archive", base=EdxContentTask, **NO_REDELIVERY)
 def ingest_webhook_archive(
     platform: str, content_path: str, run_id: str | None = None
 ) -> dict[str, Any]:

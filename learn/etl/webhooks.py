@@ -1,16 +1,17 @@
 """Webhook endpoints (thin DRF views over :mod:`learn.etl.webhook_actions`).
 
 ``POST /api/v1/webhooks/content_files/`` and ``…/content_files/delete/`` and
-``…/webhooks/ovs_videos/`` are signed (HMAC-SHA256 of the body in ``X-MITLearn-Signature`` with
-``WEBHOOK_SECRET``); ``POST /api/v1/ocw_next_webhook/`` carries ``OCW_WEBHOOK_KEY`` in its body.
-Answers are JSON: 200 ``{status, message}``, 400 malformed body, 403 bad signature or key,
-503 secret not configured. The raw body is read before any parsing (the signature covers it).
+``…/webhooks/ovs_videos/`` are signed with ``WEBHOOK_SECRET``, ``POST /api/v1/ocw_next_webhook/``
+with ``OCW_WEBHOOK_KEY``: HMAC-SHA256 over ``X-MITLearn-Timestamp``, ``X-MITLearn-Delivery`` and
+the body, in ``X-MITLearn-Signature`` (:mod:`learn.etl.webhook_auth`). Answers are JSON: 200
+``{status, message}``, 400 malformed body, 403 bad, missing or stale signature, 409 a replayed
+delivery id, 503 secret not configured. The raw body is read before any parsing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import Any
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -22,7 +23,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from learn.etl import webhook_actions as actions
-from learn.etl.webhook_auth import SIGNATURE_HEADER, WebhookError
+from learn.etl.webhook_auth import WebhookError
 from learn.etl.webhook_requests import SOURCES
 
 
@@ -57,7 +58,6 @@ class _Webhook(APIView):
     # declared for the schema only: the views read the raw body (the signature covers it)
     parser_classes = (JSONParser, FormParser)
     renderer_classes = (JSONRenderer,)
-    signed: ClassVar[bool] = True
 
     def action(self) -> Callable[..., dict[str, Any]]:
         raise NotImplementedError
@@ -66,10 +66,7 @@ class _Webhook(APIView):
         body: bytes = request.body
         content_type = request.META.get("CONTENT_TYPE")
         try:
-            if self.signed:
-                result = self.action()(body, content_type, request.headers.get(SIGNATURE_HEADER))
-            else:
-                result = self.action()(body, content_type)
+            result = self.action()(body, content_type, request.headers)
         except WebhookError as exc:
             return Response(exc.body(), status=exc.status)
         return Response(result)
@@ -110,7 +107,5 @@ class OvsVideosWebhook(_Webhook):
 
 @extend_schema(exclude=True)  # not in the reference's spec either
 class OcwNextWebhook(_Webhook):
-    signed = False
-
     def action(self) -> Callable[..., dict[str, Any]]:
         return actions.ocw_next

@@ -23,6 +23,7 @@ from pydantic import ValidationError
 
 from learn.config.env import LearnEnv, get_env
 from learn.etl.sources import _common as c
+from learn.etl.xmlsafe import UnsafeXml, check_xml
 from learn.news_events.records import (
     EventDetailRecord,
     FeedItemRecord,
@@ -70,6 +71,10 @@ def extract_text(url: str) -> str:
 
 
 def transform_medium(xml: str, url: str) -> FeedRecord:
+    try:
+        check_xml(xml, url)  # defusedxml refuses entity tricks before feedparser reads it
+    except UnsafeXml as exc:
+        raise FeedError(str(exc)) from None
     feed = feedparser.parse(xml)
     if feed.bozo and not feed.entries:
         raise FeedError(f"{url}: not an RSS feed ({feed.get('bozo_exception')})")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,7 @@ from learn.etl.loader import load_resources
 from learn.etl.models import EtlRun, RunStatus
 from learn.etl.pipeline import run_source
 from learn.etl.records import ResourceRecord, RunRecord
-from learn.etl.webhook_auth import SIGNATURE_HEADER, sign
+from learn.etl.webhook_auth import SIGNATURE_HEADER, sign, signed_headers
 
 pytestmark = pytest.mark.django_db
 
@@ -86,11 +87,13 @@ def post(
     client: Client, url: str, body: Any, signature: str | None = "sign",
     content_type: str = "application/json",
 ) -> Any:  # fmt: skip
+    """POST ``body`` with a fresh timestamp and delivery id, signed unless ``signature`` says
+    otherwise (None: no signature header; any other string: sent as the signature)."""
     raw = body if isinstance(body, bytes) else json.dumps(body).encode()
-    headers = {}
-    if signature == "sign":
-        headers[SIGNATURE_HEADER] = sign(SECRET, raw)
-    elif signature is not None:
+    headers = signed_headers(SECRET, raw, uuid.uuid4().hex)
+    if signature is None:
+        del headers[SIGNATURE_HEADER]
+    elif signature != "sign":
         headers[SIGNATURE_HEADER] = signature
     return client.post(url, data=raw, content_type=content_type, headers=headers)
 
@@ -124,10 +127,11 @@ def test_sha256_prefixed_signature_and_form_body_are_accepted(
     client: Client, secrets: None, archives: Path, edx_run: None
 ) -> None:
     raw = urlencode({"source": "mit_edx", "content_path": ARCHIVE}).encode()
-    response = post(
-        client, CONTENT_URL, raw, signature=f"sha256={sign(SECRET, raw)}",
-        content_type="application/x-www-form-urlencoded",
-    )  # fmt: skip
+    headers = signed_headers(SECRET, raw, uuid.uuid4().hex)
+    headers[SIGNATURE_HEADER] = "sha256=" + headers[SIGNATURE_HEADER]
+    response = client.post(
+        CONTENT_URL, data=raw, content_type="application/x-www-form-urlencoded", headers=headers
+    )
     assert response.status_code == 200, response.json()
     assert "course.xml" in published_files()
 
@@ -147,6 +151,58 @@ def test_delete_webhook_unpublishes_the_runs_files(
     assert ContentFile.objects.filter(run__run_id=EDX_RUN).count() == len(before)
     run = EtlRun.objects.filter(source="edx_content").latest("id")
     assert run.unpublished == len(before)
+
+
+def test_a_replayed_signed_delete_is_refused(
+    client: Client, secrets: None, archives: Path, edx_run: None
+) -> None:
+    # the old webhook signed only the body: the same signed delete was accepted three times
+    post(client, CONTENT_URL, {"source": "mit_edx", "content_path": ARCHIVE})
+    raw = json.dumps({"source": "mit_edx", "course_id": EDX_RUN}).encode()
+    delivery = f"delivery-{uuid.uuid4().hex}"  # the cache (Redis in CI) outlives a test run
+    headers = signed_headers(SECRET, raw, delivery)
+    answers = [
+        client.post(DELETE_URL, data=raw, content_type="application/json", headers=headers)
+        for _ in range(3)
+    ]
+    assert [a.status_code for a in answers] == [200, 409, 409]
+    assert f"{delivery} was already received" in answers[1].json()["error"]
+    deletes = EtlRun.objects.filter(source="edx_content", unpublished__gt=0).count()
+    assert deletes == 1
+
+
+@pytest.mark.parametrize("offset", [-301, 301, -3600])
+def test_a_stale_or_future_timestamp_is_refused(
+    client: Client, secrets: None, archives: Path, edx_run: None, offset: int
+) -> None:
+    import time
+
+    raw = json.dumps({"source": "mit_edx", "content_path": ARCHIVE}).encode()
+    headers = signed_headers(SECRET, raw, uuid.uuid4().hex, timestamp=int(time.time()) + offset)
+    response = client.post(CONTENT_URL, data=raw, content_type="application/json", headers=headers)
+    assert response.status_code == 403 and "window 300 s" in response.json()["error"]
+    assert published_files() == set()
+
+
+def test_the_timestamp_and_delivery_id_are_signed(
+    client: Client, secrets: None, archives: Path, edx_run: None
+) -> None:
+    raw = json.dumps({"source": "mit_edx", "content_path": ARCHIVE}).encode()
+    for header, value in (("X-MITLearn-Timestamp", None), ("X-MITLearn-Delivery", "other-id")):
+        headers = signed_headers(SECRET, raw, uuid.uuid4().hex)
+        headers[header] = value or str(int(headers[header]) - 5)
+        response = client.post(
+            CONTENT_URL, data=raw, content_type="application/json", headers=headers
+        )
+        assert response.status_code == 403 and "invalid" in response.json()["error"]
+    for missing in ("X-MITLearn-Timestamp", "X-MITLearn-Delivery"):
+        headers = signed_headers(SECRET, raw, uuid.uuid4().hex)
+        del headers[missing]
+        response = client.post(
+            CONTENT_URL, data=raw, content_type="application/json", headers=headers
+        )
+        assert response.status_code == 403 and f"missing {missing}" in response.json()["error"]
+    assert published_files() == set()
 
 
 def test_delete_of_an_unknown_run_changes_nothing(
@@ -176,7 +232,8 @@ def test_bad_or_missing_signature_is_403_and_changes_nothing(
 def test_signature_of_another_body_is_refused(
     client: Client, secrets: None, archives: Path, edx_run: None
 ) -> None:
-    signed = sign(SECRET, b'{"source": "mit_edx", "content_path": "other.tar.gz"}')
+    other = b'{"source": "mit_edx", "content_path": "other.tar.gz"}'
+    signed = signed_headers(SECRET, other, uuid.uuid4().hex)[SIGNATURE_HEADER]
     response = post(client, CONTENT_URL, {"source": "mit_edx", "content_path": ARCHIVE}, signed)
     assert response.status_code == 403
     assert published_files() == set()
@@ -314,7 +371,7 @@ def test_ovs_delete_and_private_videos_unpublish(
 def test_bad_ovs_signature_changes_nothing(
     client: Client, secrets: None, ovs_video: dict[str, Any]
 ) -> None:
-    response = post(client, OVS_URL, ovs_video, signature=sign("wrong", b"{}"))
+    response = post(client, OVS_URL, ovs_video, signature=sign("wrong", b"{}", 0, "d"))
     assert response.status_code == 403
     assert ovs_row(ovs_video["key"]) is None
 
@@ -356,8 +413,11 @@ def ocw_course(slug: str) -> LearningResource:
     return LearningResource.objects.get(platform_id="ocw", runs__slug=f"courses/{slug}")
 
 
-def ocw_post(client: Client, body: dict[str, Any]) -> Any:
-    return client.post(OCW_URL, data=json.dumps(body), content_type="application/json")
+def ocw_post(client: Client, body: dict[str, Any], key: str | None = OCW_KEY) -> Any:
+    """POST to the OCW webhook, signed with ``key`` (None: unsigned)."""
+    raw = json.dumps(body).encode()
+    headers = signed_headers(key, raw, uuid.uuid4().hex) if key else {}
+    return client.post(OCW_URL, data=raw, content_type="application/json", headers=headers)
 
 
 def edit_title(root: Path, slug: str, title: str) -> None:
@@ -419,12 +479,12 @@ def test_ocw_draft_versions_are_ignored(client: Client, secrets: None, ocw_site:
 def test_ocw_wrong_or_missing_key_is_403(
     client: Client, secrets: None, ocw_site: Path, key: str | None
 ) -> None:
+    # the key signs the request now; one in the body (unsigned) opens nothing
     edit_title(ocw_site, SLUG_A, "Should not load")
     body: dict[str, Any] = {"version": "live", "prefixes": [f"courses/{SLUG_A}/"]}
-    if key is not None:
-        body["webhook_key"] = key
-    response = ocw_post(client, body)
-    assert response.status_code == 403 and "webhook_key" in response.json()["error"]
+    body["webhook_key"] = OCW_KEY
+    response = ocw_post(client, body, key=key)
+    assert response.status_code == 403 and SIGNATURE_HEADER in response.json()["error"]
     assert ocw_course(SLUG_A).title != "Should not load"
 
 
@@ -448,13 +508,14 @@ def test_malformed_ocw_body_is_400(
 
 
 def test_ocw_body_that_is_not_json_is_400(client: Client, secrets: None) -> None:
-    response = client.post(OCW_URL, data=b"{oops", content_type="application/json")
+    headers = signed_headers(OCW_KEY, b"{oops", uuid.uuid4().hex)
+    response = client.post(OCW_URL, data=b"{oops", content_type="application/json", headers=headers)
     assert response.status_code == 400 and "not valid JSON" in response.json()["error"]
 
 
 def test_ocw_unconfigured_key_is_503(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(get_env(), "ocw_webhook_key", None)
-    response = ocw_post(client, {"webhook_key": "x", "version": "live", "prefix": "courses/a/"})
+    response = ocw_post(client, {"version": "live", "prefix": "courses/a/"}, key="x")
     assert response.status_code == 503 and "OCW_WEBHOOK_KEY" in response.json()["error"]
     assert not EtlRun.objects.exists()
 
@@ -521,7 +582,8 @@ def test_webhook_enqueues_to_edx_content_for_a_worker(
 
     eager(monkeypatch, False)
     raw = json.dumps({"source": "mit_edx", "content_path": ARCHIVE}).encode()
-    answer = webhook_actions.content_files(raw, "application/json", sign(SECRET, raw))
+    headers = signed_headers(SECRET, raw, uuid.uuid4().hex)
+    answer = webhook_actions.content_files(raw, "application/json", headers)
     summary = AsyncResult(answer["task_id"], app=app).get(timeout=120)
     # the worker's fresh catalog has no such run: reported and skipped, recorded as a run
     assert summary["courses"][0]["run_id"] == EDX_RUN

@@ -1,8 +1,12 @@
-"""Text extraction behind one interface: in-process Tika (``iscc-tika``) or a Tika server.
+"""Text extraction behind one interface: Tika (``iscc-tika``) in a limited child, or a Tika server.
 
 :func:`get_extractor` picks the Tika server adapter when ``TIKA_URL`` is set, else Apache Tika
-compiled to native code running in this process. :func:`extract_file` sends transcripts
-(``.srt``/``.vtt``/``.sjson``) to the project's own parsers and everything else to Tika.
+compiled to native code running in a child process with memory, wall-clock and page limits
+(:mod:`learn.etl.content.sandbox`; ``CONTENT_EXTRACT_MEMORY_BYTES``, ``CONTENT_EXTRACT_SECONDS``,
+``CONTENT_EXTRACT_MAX_PAGES``). A file over a limit fails with ``limit=True``: it is reported
+with the reason and its stored copy kept, like any failed file, and the worker is unharmed.
+:func:`extract_file` sends transcripts (``.srt``/``.vtt``/``.sjson``) to the project's own parsers
+and everything else to Tika.
 Any failure (parse error, HTTP error, timeout) raises :class:`ExtractionError` naming the file;
 callers report and skip that file and keep what was stored before.
 """
@@ -18,6 +22,7 @@ from urllib.parse import quote
 import httpx
 
 from learn.config.env import LearnEnv, get_env
+from learn.etl.content.sandbox import ExtractionLimits, SandboxedTika, pdf_pages
 from learn.etl.content.transcripts import TRANSCRIPT_EXTENSIONS, TranscriptError, parse_transcript
 
 MAX_TEXT_CHARS = 5_000_000
@@ -29,11 +34,14 @@ SERVER_FAILURE_LIMIT = 3
 class ExtractionError(Exception):
     """Text could not be extracted from ``name``; the file is reported and skipped."""
 
-    def __init__(self, name: str, message: str, *, transient: bool = False) -> None:
+    def __init__(
+        self, name: str, message: str, *, transient: bool = False, limit: bool = False
+    ) -> None:
         super().__init__(f"{name}: {message}")
         self.name = name
         self.message = message
         self.transient = transient
+        self.limit = limit  # over a memory, time or page limit: never worth an automatic retry
 
 
 @dataclass(frozen=True)
@@ -72,7 +80,7 @@ class TextExtractor(Protocol):
     def extract(self, data: bytes, filename: str) -> Extracted: ...
 
 
-def _metadata(raw: Any) -> dict[str, list[str]]:
+def metadata_of(raw: Any) -> dict[str, list[str]]:
     if not isinstance(raw, dict):
         return {}
     return {
@@ -106,7 +114,7 @@ class NativeTika:
                 text, meta = self._extractor.extract_bytes_to_string(bytearray(data))
         except Exception as exc:  # the binding raises TypeError(ParseError(...)) on bad input
             raise ExtractionError(filename, f"Tika could not parse it: {exc}") from None
-        return Extracted(str(text), _metadata(meta))
+        return Extracted(str(text), metadata_of(meta))
 
 
 class TikaServer:
@@ -123,8 +131,10 @@ class TikaServer:
         ocr_strategy: str = "no_ocr",
         with_metadata: bool = True,
         client: httpx.Client | None = None,
+        max_pages: int = ExtractionLimits.max_pages,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        self.max_pages = max_pages
         self.with_metadata = with_metadata
         headers = {"X-Tika-PDFOcrStrategy": ocr_strategy}
         if access_token:
@@ -180,12 +190,19 @@ class TikaServer:
     def extract(self, data: bytes, filename: str) -> Extracted:
         if not data:
             return Extracted("")
+        pages = pdf_pages(data)
+        if pages > self.max_pages:
+            raise ExtractionError(
+                filename,
+                f"refused: it declares {pages} pages, over the {self.max_pages}-page limit",
+                limit=True,
+            )
         text = self._put("/tika", data, filename, "text/plain").text
         meta: dict[str, list[str]] = {}
         if self.with_metadata:
             response = self._put("/meta", data, filename, "application/json")
             try:
-                meta = _metadata(response.json())
+                meta = metadata_of(response.json())
             except ValueError:
                 raise ExtractionError(filename, "Tika server /meta did not answer JSON") from None
         return Extracted(text, meta)
@@ -212,12 +229,21 @@ def get_extractor(config: LearnEnv | None = None) -> TextExtractor:
             timeout=env.tika_timeout,
             access_token=env.tika_access_token,
             ocr_strategy=env.tika_ocr_strategy,
+            max_pages=env.content_extract_max_pages,
         )
-    return native_tika(env.tika_ocr_strategy)
+    return SandboxedTika(extraction_limits(env), env.tika_ocr_strategy, MAX_TEXT_CHARS)
+
+
+def extraction_limits(config: LearnEnv | None = None) -> ExtractionLimits:
+    env = config or get_env()
+    return ExtractionLimits(
+        env.content_extract_memory_bytes, env.content_extract_seconds,
+        env.content_extract_max_pages,
+    )  # fmt: skip
 
 
 def close_extractor(extractor: TextExtractor) -> None:
-    if isinstance(extractor, TikaServer):
+    if isinstance(extractor, TikaServer | SandboxedTika):
         extractor.close()
 
 

@@ -158,46 +158,39 @@ def _ingest_edx(
     platform: str, source: Path, run_id: str | None, extractor: TextExtractor,
     limits: ArchiveLimits, progress: Progress | None,
 ) -> list[CourseOutcome]:  # fmt: skip
-    """Read every archive, keep the newest export of each run (mtime, then name), load those."""
+    """Archives one at a time, newest first (mtime, then name): only one archive's contents are
+    held at once. The first (newest) export of a run is loaded; older ones are skipped as
+    superseded."""
     outcomes: list[CourseOutcome] = []
-    found: list[tuple[Path, OlxCourse]] = []
-    for archive in _archives(source):
+    winners: dict[str, str] = {}  # run id (lower case) → the archive whose export was loaded
+    archives = sorted(_archives(source), key=lambda p: (p.stat().st_mtime, p.name), reverse=True)
+    for index, archive in enumerate(archives, 1):
         try:
             courses = read_courses(archive, limits, run_id)
         except ArchiveError as exc:
             outcomes.append(CourseOutcome(str(archive), run_id or "", "failed", message=str(exc)))
-            continue
-        if not courses:
-            outcomes.append(
-                CourseOutcome(
-                    str(archive), run_id or "", "empty", message="no course.xml: nothing to load"
-                )
-            )
-        found.extend((archive, course) for course in courses)
-    newest: dict[str, tuple[Path, OlxCourse]] = {}
-    for archive, course in found:
-        key = course.run_id.lower()
-        kept = newest.get(key)
-        if kept is None or (archive.stat().st_mtime, archive.name) > (
-            kept[0].stat().st_mtime, kept[0].name,
-        ):  # fmt: skip
-            newest[key] = (archive, course)
-    chosen = {id(course) for _, course in newest.values()}
-    for index, (_archive, course) in enumerate(found, 1):
-        if id(course) in chosen:
-            outcomes.append(_ingest_edx_course(platform, course, extractor))
+            courses = []
         else:
-            winner = newest[course.run_id.lower()][0].name
-            outcomes.append(
-                CourseOutcome(
-                    course.label,
-                    course.run_id,
-                    "skipped",
-                    message=f"superseded by the newer export {winner}",
-                )  # fmt: skip
-            )
+            if not courses:
+                empty = "no course.xml: nothing to load"
+                outcomes.append(CourseOutcome(str(archive), run_id or "", "empty", message=empty))
+        for course in courses:
+            key = course.run_id.lower()
+            if key in winners:
+                outcomes.append(
+                    CourseOutcome(
+                        course.label,
+                        course.run_id,
+                        "skipped",
+                        message=f"superseded by the newer export {winners[key]}",
+                    )  # fmt: skip
+                )
+                continue
+            winners[key] = archive.name
+            outcomes.append(_ingest_edx_course(platform, course, extractor))
+        del courses  # this archive's bytes go before the next archive is read
         if progress:
-            progress(index, len(found))
+            progress(index, len(archives))
     return outcomes
 
 
@@ -294,8 +287,9 @@ def _ingest_ocw(
             )
             continue
         result = ocw_content.course_content(
-            course, run.run_id, env.ocw_base_url, extractor, _known(run.pk)
-        )
+            course, run.run_id, env.ocw_base_url, extractor, _known(run.pk),
+            max_file_bytes=env.content_max_file_bytes,
+        )  # fmt: skip
         counts = (
             _write(run, result.records, result.failed_keys)
             if result.records

@@ -21,6 +21,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
+from learn.config.env import get_env
 from learn.etl.content.extract import ExtractionError, TextExtractor, extract_file
 from learn.etl.content.olx import TEXT_EXTENSIONS, FileProblem
 from learn.etl.records import ContentFileRecord, ResourceRecord
@@ -48,6 +49,19 @@ class OcwResult:
     failed_keys: set[str] = field(default_factory=set)
     extracted: int = 0
     textbook_ids: list[str] = field(default_factory=list)  # every qualifying document, in order
+
+
+def _too_big(path: Path, limit: int) -> int | None:
+    """The size of ``path`` when it is over ``limit`` bytes (checked before reading it)."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return None
+    return size if size > limit else None
+
+
+def _over_limit(size: int, limit: int) -> str:
+    return f"skipped: {size} bytes is over the size limit ({limit}, CONTENT_MAX_FILE_BYTES)"
 
 
 def _load_json(path: Path) -> dict[str, Any] | None:
@@ -128,9 +142,15 @@ def _extractable(file_type: str, name: str) -> bool:
 # ---------------------------------------------------------------- site shape
 
 
-def _site_items(course: OcwCourseDir) -> Iterator[tuple[str, Path, dict[str, Any], bytes]]:
+def _site_items(
+    course: OcwCourseDir, limit: int
+) -> Iterator[tuple[str, Path, dict[str, Any], bytes]]:
+    """``(path, data.json path, data, raw bytes)``; an oversized data.json comes with ``b""``."""
     for folder in ("pages", "resources"):
         for data_path in sorted((course.path / folder).rglob("data.json")):
+            if _too_big(data_path, limit) is not None:
+                yield str(data_path.parent.relative_to(course.path)), data_path, {}, b""
+                continue
             raw = data_path.read_bytes()
             try:
                 data = json.loads(raw)
@@ -156,16 +176,19 @@ def _site_content(
     base_url: str,
     extractor: TextExtractor,
     known: Mapping[str, str],
+    limit: int,
 ) -> OcwResult:
     """Records keyed ``courses/<slug>/<path>`` with the fields the OCW catalog source writes,
     plus the text Tika extracts from each resource's file."""
     out = OcwResult()
     course_data = _load_json(course.path / "data.json") or {}
     course_url = _text(course_data.get("site_url")) or urljoin(base_url, f"courses/{course.slug}/")
-    for path, data_path, data, raw in _site_items(course):
+    for path, data_path, data, raw in _site_items(course, limit):
         key = f"courses/{course.slug}/{path}"
         if not data:
-            out.problems.append(FileProblem(key, f"{data_path.name} is not a JSON object"))
+            size = _too_big(data_path, limit)
+            message = _over_limit(size, limit) if size else f"{data_path.name} is not a JSON object"
+            out.problems.append(FileProblem(key, message))
             out.failed_keys.add(key)
             continue
         file_url = _text(data.get("file"))
@@ -192,7 +215,7 @@ def _site_content(
             continue
         if OPEN_TEXTBOOKS in record.content_tags:
             out.textbook_ids.append(f"{run_id}-{key}")
-        final = _with_file_text(course, record, data, raw, extractor, known, out)
+        final = _with_file_text(course, record, data, raw, extractor, known, out, limit)
         if final is None:
             continue
         out.records.append(final)
@@ -209,6 +232,7 @@ def _with_file_text(
     extractor: TextExtractor,
     known: Mapping[str, str],
     out: OcwResult,
+    limit: int,
 ) -> ContentFileRecord | None:
     """``record`` with its file's text (a video's transcript); metadata only without a file."""
     key = record.key
@@ -227,6 +251,11 @@ def _with_file_text(
     if local is None:
         out.problems.append(FileProblem(key, f"file {name!r} not found; metadata only"))
         return record
+    size = _too_big(local, limit)
+    if size is not None:  # never read: the stored copy (if any) is kept
+        out.problems.append(FileProblem(key, _over_limit(size, limit)))
+        out.failed_keys.add(key)
+        return None
     file_bytes = local.read_bytes()
     checksum = _md5(raw, file_bytes)
     textbook = OPEN_TEXTBOOKS in record.content_tags
@@ -278,9 +307,18 @@ def _legacy_content(
     run_id: str,
     extractor: TextExtractor,
     known: Mapping[str, str],
+    limit: int,
 ) -> OcwResult:
     out = OcwResult()
-    items = [(p, _load_json(p)) for p in sorted(course.path.glob("*.json"))]
+    # a legacy item carries its file inline in base64 (4/3 of the file) beside its metadata
+    json_limit = limit * 4 // 3 + 1024 * 1024
+    items: list[tuple[Path, dict[str, Any] | None]] = []
+    for path in sorted(course.path.glob("*.json")):
+        size = _too_big(path, json_limit)
+        if size is not None:
+            out.problems.append(FileProblem(path.name, _over_limit(size, json_limit)))
+            continue
+        items.append((path, _load_json(path)))
     course_data = next((d for _, d in items if d and d.get("_type") == "Course"), {}) or {}
     course_url = _text(course_data.get("technical_location")).rstrip("/")
     for path, data in items:
@@ -302,6 +340,10 @@ def _legacy_content(
                 payload = base64.b64decode(str(blob.get("data") or ""), validate=False)
             except (binascii.Error, ValueError):
                 out.problems.append(FileProblem(key, "inline file data is not base64"))
+                out.failed_keys.add(key)
+                continue
+            if len(payload) > limit:
+                out.problems.append(FileProblem(key, _over_limit(len(payload), limit)))
                 out.failed_keys.add(key)
                 continue
             file_type = _text(data.get("_content_type")) or "application/octet-stream"
@@ -344,8 +386,13 @@ def course_content(
     base_url: str,
     extractor: TextExtractor,
     known: Mapping[str, str] | None = None,
+    max_file_bytes: int | None = None,
 ) -> OcwResult:
-    """Content-file records (and Open Textbook documents) of one course folder."""
+    """Content-file records (and Open Textbook documents) of one course folder.
+
+    A file over ``max_file_bytes`` (default ``CONTENT_MAX_FILE_BYTES``) is reported and never read.
+    """
+    limit = max_file_bytes if max_file_bytes is not None else get_env().content_max_file_bytes
     if course.shape == "legacy":
-        return _legacy_content(course, run_id, extractor, known or {})
-    return _site_content(course, run_id, base_url, extractor, known or {})
+        return _legacy_content(course, run_id, extractor, known or {}, limit)
+    return _site_content(course, run_id, base_url, extractor, known or {}, limit)

@@ -16,11 +16,11 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from xml.etree import ElementTree
 
-from learn.etl.content.archive import ArchiveLimits, Member, Oversized, iter_members
+from learn.etl.content.archive import ArchiveLimits, ByteBudget, Member, Oversized, iter_members
 from learn.etl.content.extract import ExtractionError, TextExtractor, extract_file
 from learn.etl.records import ContentFileRecord
+from learn.etl.xmlsafe import Element, UnsafeXml, try_parse_xml
 
 # The reference's VALID_TEXT_FILE_TYPES.
 TEXT_EXTENSIONS = frozenset(
@@ -64,9 +64,8 @@ def _wanted(path: PurePosixPath) -> bool:
 
 
 def _run_id_from_course_xml(data: bytes) -> str | None:
-    try:
-        root = ElementTree.fromstring(data)
-    except ElementTree.ParseError:
+    root = _xml_root(data)
+    if root is None:
         return None
     org, course, run = root.get("org"), root.get("course"), root.get("url_name")
     return f"course-v1:{org}+{course}+{run}" if org and course and run else None
@@ -123,17 +122,20 @@ def read_courses(
 ) -> list[OlxCourse]:
     """The courses in ``archive``: one for a course export, several for a bundle, none if empty.
 
-    Raises :class:`ArchiveError` when the archive (or an inner one) is unreadable or unsafe.
+    Raises :class:`ArchiveError` when the archive (or an inner one) is unreadable or unsafe, or
+    when all of it together (inner archives counted again when read) inflates past
+    ``limits.max_total_bytes``.
     """
     label = str(archive)
-    contents = _collect(iter_members(label, label, limits))
+    budget = ByteBudget(limits.max_total_bytes, label)  # one budget, inner archives included
+    contents = _collect(iter_members(label, label, limits, budget))
     course = _course_from(contents, label, run_id)
     if course is not None:
         return [course]
     courses: list[OlxCourse] = []
     for name, data in contents.inner:
         inner_label = f"{label}!{name}"
-        inner = _collect(iter_members(io.BytesIO(data), inner_label, limits))
+        inner = _collect(iter_members(io.BytesIO(data), inner_label, limits, budget))
         inner_course = _course_from(inner, inner_label, None)
         if inner_course is not None:
             courses.append(inner_course)
@@ -143,10 +145,11 @@ def read_courses(
 # ---------------------------------------------------------------- records
 
 
-def _xml_root(data: bytes) -> ElementTree.Element | None:
+def _xml_root(data: bytes) -> Element | None:
+    """The parsed block, or None when it is malformed or declares entities (defusedxml)."""
     try:
-        return ElementTree.fromstring(data)
-    except ElementTree.ParseError:
+        return try_parse_xml(data)
+    except UnsafeXml:
         return None
 
 

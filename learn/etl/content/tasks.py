@@ -47,7 +47,13 @@ class EdxContentTask(Task):  # type: ignore[misc]
         return super().apply_async(args, kwargs, **options)
 
 
-@app.task(name=TASK_NAME, base=EdxContentTask, acks_late=True)
+# A worker lost mid-ingest is not a reason to run the same files again: the task is recorded as
+# failed instead of re-queued (extraction runs in a limited child, so a crafted file no longer
+# takes the worker down; if something else does, it must not loop).
+NO_REDELIVERY = {"acks_late": True, "reject_on_worker_lost": False}
+
+
+@app.task(name=TASK_NAME, base=EdxContentTask, **NO_REDELIVERY)
 def ingest_content_files_task(
     platform: str, source: str, run_id: str | None = None
 ) -> dict[str, Any]:

@@ -18,10 +18,10 @@ from pydantic import ValidationError
 
 from learn.config.env import get_env
 from learn.etl.records import InstructorRecord, PriceRecord, TransformError
+from learn.etl.sanitize import plain_text
 
 T = TypeVar("T")
 
-_TAG = re.compile(r"<[^>]+>")
 _SPACES = re.compile(r"[ \t\r\f\v]+")
 _PRICE = re.compile(r"\d[\d,]*(?:\.\d+)?")
 _NAME_PARTICLES = {
@@ -50,15 +50,9 @@ def text(value: Any) -> str | None:
 
 
 def strip_html(value: Any) -> str | None:
-    """Plain text of an HTML fragment: tags removed, entities unescaped, blank lines collapsed."""
-    raw = text(value)
-    if raw is None:
-        return None
-    raw = re.sub(r"(?i)<br\s*/?>|</p>", "\n", raw)
-    plain = html.unescape(_TAG.sub("", raw)).replace("\xa0", " ")
-    lines = [_SPACES.sub(" ", line).strip() for line in plain.splitlines()]
-    joined = "\n".join(line for line in lines if line)
-    return joined or None
+    """Plain text of an HTML fragment: entities unescaped, then every tag removed (nh3), blank
+    lines collapsed (:func:`learn.etl.sanitize.plain_text`)."""
+    return plain_text(text(value))
 
 
 def parse_datetime(value: Any, *, tz: Any = UTC) -> datetime | None:

@@ -7,7 +7,6 @@ google_podcasts_url}``. Each raw item is ``{"config": {...}, "rss": "<feed XML>"
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
 from calendar import timegm
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,6 +18,8 @@ import yaml
 from learn.config.env import LearnEnv, get_env
 from learn.etl.records import ChildRef, ImageRecord, ResourceRecord, TransformError
 from learn.etl.sources import _common as c
+from learn.etl.sources import _fetch
+from learn.etl.xmlsafe import Element, UnsafeXml, tostring, try_parse_xml
 
 NAME = "podcast"
 PLATFORM = "podcast"
@@ -47,8 +48,6 @@ def configured(env: LearnEnv | None = None) -> bool:
 
 def _read(location: str) -> str:
     if location.startswith(("http://", "https://")):
-        from learn.etl.sources import _fetch
-
         return _fetch.get_text(location)
     return Path(location).read_text(encoding="utf-8")
 
@@ -66,6 +65,11 @@ def parse_config(text: str, origin: str) -> list[dict[str, Any]]:
                 continue
             if not isinstance(entry, dict) or not entry.get("rss_url"):
                 raise ValueError(f"{origin}: a podcast config entry lacks rss_url: {entry!r}")
+            if not str(entry["rss_url"]).startswith(("http://", "https://")):
+                # a feed is always fetched: a local path would publish that file's text
+                raise ValueError(
+                    f"{origin}: rss_url must be an http(s) URL, not {entry['rss_url']!r}"
+                )
             configs.append(entry)
     return configs
 
@@ -86,7 +90,10 @@ def extract(config: Any = None, source: str | None = None) -> list[dict[str, Any
     location = source or env.podcast_config_url
     if not location:
         return []
-    return [{"config": cfg, "rss": _read(str(cfg["rss_url"]))} for cfg in load_configs(location)]
+    return [
+        {"config": cfg, "rss": _fetch.get_text(str(cfg["rss_url"]))}
+        for cfg in load_configs(location)
+    ]
 
 
 # ---------------------------------------------------------------- transform
@@ -112,11 +119,10 @@ def _when(entry: Any) -> datetime | None:
     return datetime.fromtimestamp(timegm(parsed), tz=UTC) if parsed else None
 
 
-def _channel(xml: str) -> ET.Element | None:
-    try:
-        return ET.fromstring(xml.encode("utf-8") if isinstance(xml, str) else xml).find("channel")
-    except ET.ParseError:
-        return None
+def _channel(xml: str) -> Element | None:
+    """The feed's ``<channel>`` (defusedxml: entity declarations raise :class:`UnsafeXml`)."""
+    root = try_parse_xml(xml, "podcast feed")
+    return root.find("channel") if root is not None else None
 
 
 def _image(href: Any, base: str | None) -> ImageRecord | None:
@@ -130,10 +136,13 @@ def transform(raw: dict[str, Any]) -> list[ResourceRecord]:
     xml = raw.get("rss")
     if not isinstance(cfg, dict) or not xml:
         raise TransformError(ident, "raw item needs a config and the feed's XML")
+    try:
+        channel = _channel(xml)  # refuses entity tricks before feedparser sees the feed
+    except UnsafeXml as exc:
+        raise TransformError(ident, str(exc)) from None
     feed = feedparser.parse(xml)
     if feed.bozo and not feed.entries and not feed.feed.get("title"):
         raise TransformError(ident, f"not an RSS feed: {feed.get('bozo_exception')}")
-    channel = _channel(xml)
     elements = channel.findall("item") if channel is not None else []
 
     def build() -> list[ResourceRecord]:
@@ -185,7 +194,7 @@ def transform(raw: dict[str, Any]) -> list[ResourceRecord]:
                         "audio_url": audio or "",
                         "episode_link": link,
                         "duration": c.iso_duration(entry.get("itunes_duration")),
-                        "rss": ET.tostring(element, encoding="unicode")
+                        "rss": tostring(element, encoding="unicode")
                         if element is not None
                         else None,
                     },

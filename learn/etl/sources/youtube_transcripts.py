@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
-from xml.etree import ElementTree
 
 import httpx
 
@@ -23,6 +22,7 @@ from learn.etl import http
 from learn.etl.content.transcripts import parse_vtt
 from learn.etl.models import EtlRun
 from learn.etl.sources._transcript_job import NoTranscript, fetch_and_write, videos_to_transcribe
+from learn.etl.xmlsafe import ParseError, parse_xml
 
 NAME = "youtube_transcripts"
 PLATFORM = "youtube"
@@ -49,8 +49,8 @@ def parse_track_list(text: str) -> list[Track]:
     if "<!DOCTYPE" in text or "<!ENTITY" in text:
         raise ValueError("track list declares a DTD or entities; refused")
     try:
-        root = ElementTree.fromstring(text)
-    except ElementTree.ParseError as exc:
+        root = parse_xml(text, "track list")  # UnsafeXml is a ValueError
+    except ParseError as exc:
         raise ValueError(f"track list is not XML ({exc})") from None
     if root.tag != "transcript_list":
         raise ValueError(f"track list root is <{root.tag}>, expected <transcript_list>")

@@ -16,6 +16,7 @@ from learn.etl.content.extract import (
     get_extractor,
     native_tika,
 )
+from learn.etl.content.sandbox import SandboxedTika
 
 
 def test_pdf_text_layer_is_extracted_with_metadata() -> None:
@@ -79,7 +80,9 @@ def test_transcripts_go_to_our_parsers_not_tika() -> None:
 def test_get_extractor_picks_the_server_when_tika_url_is_set() -> None:
     from learn.config.env import LearnEnv
 
-    assert isinstance(get_extractor(LearnEnv(tika_url=None)), NativeTika)
+    local = get_extractor(LearnEnv(tika_url=None))
+    assert isinstance(local, SandboxedTika)  # Tika in a limited child process
+    local.close()
     server = get_extractor(LearnEnv(tika_url="http://127.0.0.1:9/", tika_access_token="tok"))
     assert isinstance(server, TikaServer)
     assert server.base_url == "http://127.0.0.1:9"
