@@ -141,7 +141,9 @@ def replay_recorded_sources(fixtures: Path, names: list[str] | None = None) -> l
             if not (fixtures / recipe.folder).is_dir():
                 lines.append(f"{recipe.name}: no recorded payloads; skipped")
                 continue
-            with applied_settings(recipe.serve(stand_in, fixtures)):
+            # The stand-in listens on loopback, which sources may not reach otherwise.
+            settings = {**recipe.serve(stand_in, fixtures), "ETL_ALLOW_PRIVATE_NETWORKS": "true"}
+            with applied_settings(settings):
                 if recipe.name == "news_events":
                     lines.extend(_feed_lines())
                 else:
