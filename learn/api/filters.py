@@ -17,6 +17,7 @@ from django.db.models import F, Q, QuerySet
 from django.db.models.expressions import OrderBy
 from drf_spectacular.utils import extend_schema_field
 
+from learn.api.params import MAX_DB_INT
 from learn.catalog.constants import (
     CertificationType,
     Delivery,
@@ -83,9 +84,14 @@ class ListValueField(forms.MultipleChoiceField):
         converted = []
         for item in items:
             try:
-                converted.append(self.item_type(item))
+                value = self.item_type(item)
             except (TypeError, ValueError):
                 raise ValidationError(f"{item!r} is not a valid number", code="invalid") from None
+            if isinstance(value, int) and not -MAX_DB_INT - 1 <= value <= MAX_DB_INT:
+                raise ValidationError(
+                    f"{item[:30]!r} is out of range (at most {MAX_DB_INT})", code="invalid"
+                )
+            converted.append(value)
         return converted
 
 

@@ -98,7 +98,8 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to bind")] = "127.0.0.1",
     workers: Annotated[int, typer.Option(help="Granian worker processes")] = 1,
 ) -> None:
-    """Serve the API with Granian (WSGI)."""
+    """Serve the API with Granian (ASGI: request bodies are read in the event loop, with a
+    deadline, so slow clients never hold Django's threads)."""
     from learn.config.env import get_env
 
     bind_port = port or get_env().learn_port
@@ -108,16 +109,17 @@ def serve(
         "-m",
         "granian",
         "--interface",
-        "wsgi",
+        "asgi",
         "--host",
         host,
         "--port",
         str(bind_port),
         "--workers",
         str(workers),
-        "--blocking-threads",
-        "4",
-        "learn.config.wsgi:application",
+        "--no-ws",
+        "--http",
+        "1",
+        "learn.config.asgi:application",
     ]
     sys.stdout.flush()
     # Become Granian (no child process): signals from a supervisor reach the server directly.
