@@ -40,7 +40,9 @@ from django.test import Client
 from learn.catalog.models import LearningResource
 from learn.etl.models import EtlRun
 client = Client()
-search = client.get("/api/v1/learning_resources_search/?q=%s&limit=50&search_mode=best_fields")
+search = client.get(
+    "/api/v1/learning_resources_search/?limit=50&search_mode=best_fields&q=" + os.environ["MARK"]
+)
 print(json.dumps({
     "runs": [[r.pk, r.status, r.message] for r in EtlRun.objects.order_by("pk")],
     "titles": sorted(
@@ -77,7 +79,7 @@ def test_kill_9_after_a_committed_batch_then_rerun_converges(
 ) -> None:
     import sys
 
-    env = embedded_env(tmp_path / "var", ETL_BATCH_SIZE="2", LOG_LEVEL="WARNING")
+    env = embedded_env(tmp_path / "var", ETL_BATCH_SIZE="2", LOG_LEVEL="WARNING", MARK=MARK)
     _run(env, "migrate")
     _run(env, "etl", "run", "ocw", "--source", str(ocw_subset(COURSES, name="v1")))
     assert _state(env)["found"] == []
