@@ -31,8 +31,7 @@ loader._load_chunk = load_then_die
 pipeline.run_source("ocw", source=sys.argv[1])
 """
 
-STATE = (
-    """
+STATE = """
 import json, os, django
 os.environ["DJANGO_SETTINGS_MODULE"] = "learn.config.settings"
 django.setup()
@@ -52,8 +51,6 @@ print(json.dumps({
     "found": sorted(r["title"] for r in search.json().get("results", [])),
 }))
 """
-    % MARK
-)
 
 
 def _run(env: dict[str, str], *args: str, code: int = 0) -> None:
