@@ -8,7 +8,7 @@ from django.conf import settings
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 
-from learn.api.params import non_negative_int
+from learn.api.params import MAX_DB_INT, non_negative_int
 
 
 class CappedLimitOffsetPagination(LimitOffsetPagination):
@@ -34,6 +34,7 @@ class CappedLimitOffsetPagination(LimitOffsetPagination):
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:
+            parameter["schema"] = {**parameter["schema"], "minimum": 0, "maximum": MAX_DB_INT}
             if parameter["name"] == self.limit_query_param:
                 parameter["description"] = (
                     f"Number of results to return per page (default {self.default_limit}; "

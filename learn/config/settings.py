@@ -126,7 +126,7 @@ STATIC_ROOT = str(VAR_DIR / "static")
 MEDIA_ROOT = str(VAR_DIR / "media")
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "learn.api.schema.LearnAutoSchema",
     "DEFAULT_PAGINATION_CLASS": "learn.api.pagination.DefaultPagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],

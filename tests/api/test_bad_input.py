@@ -50,6 +50,9 @@ def test_invalid_enum_values_are_400_naming_parameter_and_choices(
         "readable_id=a%00b",
         "topic=%00",
         "course_feature=Exams%00",
+        "free=50%25",
+        "resource_id=%25s",
+        "platform=%25d%25s",
     ],
 )
 def test_malformed_booleans_and_numbers_are_400(
