@@ -96,14 +96,18 @@ def taxonomy_load(
 def serve(
     port: Annotated[int | None, typer.Option(help="Port (default LEARN_PORT or 8063)")] = None,
     host: Annotated[str, typer.Option(help="Interface to bind")] = "127.0.0.1",
-    workers: Annotated[int, typer.Option(help="Granian worker processes")] = 1,
+    workers: Annotated[
+        int | None,
+        typer.Option(help="Granian worker processes (default LEARN_WEB_CONCURRENCY, see README)"),
+    ] = None,
 ) -> None:
     """Serve the API with Granian (ASGI: request bodies are read in the event loop, with a
     deadline, so slow clients never hold Django's threads)."""
     from learn.config.env import get_env
 
     bind_port = port or get_env().learn_port
-    typer.echo(f"Serving the API on http://{host}:{bind_port}/api/v1/")
+    workers = workers or get_env().web_concurrency
+    typer.echo(f"Serving the API on http://{host}:{bind_port}/api/v1/ ({workers} workers)")
     cmd = [
         sys.executable,
         "-m",
@@ -196,7 +200,7 @@ def demo(
 
     prepare_demo(echo=typer.echo, embed=embed)
     if not no_serve:
-        serve(port=port, host="127.0.0.1", workers=1)
+        serve(port=port, host="127.0.0.1")
 
 
 @app.command()

@@ -6,6 +6,7 @@ Everything the project reads from the environment lives here; no other module ca
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -19,6 +20,9 @@ class LearnEnv(BaseSettings):
 
     learn_var_dir: Path = Field(default=Path("var"), description="Folder for every embedded store")
     learn_port: int = 8063
+    learn_web_concurrency: int | None = Field(
+        default=None, ge=1, description="Granian worker processes (see web_concurrency)"
+    )
     learn_debug: bool = False
     secret_key: str = "insecure-dev-key-change-me-in-production-0123456789"
     allowed_hosts: str = "*"
@@ -171,6 +175,18 @@ class LearnEnv(BaseSettings):
     @property
     def broker_url(self) -> str | None:
         return self.celery_broker_url or self.redis_url
+
+    @property
+    def web_concurrency(self) -> int:
+        """Granian worker processes of ``learn serve``: ``LEARN_WEB_CONCURRENCY``, else one per
+        core when the vector store is a server (QDRANT_URL), else 1: the embedded Qdrant Edge
+        store can be opened by one process only."""
+        if self.learn_web_concurrency:
+            return self.learn_web_concurrency
+        if self.qdrant_url:
+            cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
+            return cores or os.cpu_count() or 1
+        return 1
 
     @property
     def tasks_eager(self) -> bool:
