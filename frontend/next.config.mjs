@@ -1,5 +1,32 @@
 // The API origin the server talks to and that /api/ is rewritten to (one origin in development).
 const apiOrigin = (process.env.LEARN_API_ORIGIN || "http://127.0.0.1:8063").replace(/\/$/, "");
+const dev = process.env.NODE_ENV !== "production";
+
+// Next.js hydrates with inline scripts (hence 'unsafe-inline'; the dev server also evaluates code).
+// Resource images and podcast audio come from the sources' hosts; videos embed youtube-nocookie.
+const contentSecurityPolicy = [
+  "default-src 'self'",
+  `script-src 'self' 'unsafe-inline'${dev ? " 'unsafe-eval'" : ""}`,
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: https:",
+  "media-src 'self' https:",
+  "font-src 'self' data:",
+  `connect-src 'self'${dev ? " ws:" : ""}`,
+  "frame-src https://www.youtube-nocookie.com",
+  "frame-ancestors 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "object-src 'none'",
+].join("; ");
+
+const securityHeaders = [
+  { key: "Content-Security-Policy", value: contentSecurityPolicy },
+  { key: "X-Frame-Options", value: "DENY" },
+  { key: "X-Content-Type-Options", value: "nosniff" },
+  { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
+  // Browsers honour it only over HTTPS; it asks them to keep using HTTPS for a year.
+  { key: "Strict-Transport-Security", value: "max-age=31536000; includeSubDomains" },
+];
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
@@ -8,8 +35,18 @@ const nextConfig = {
   // Metadata (title, Open Graph) is rendered in <head> for every client rather than streamed later.
   htmlLimitedBots: /.*/,
   reactStrictMode: true,
+  // The API's paths end in a slash (Django adds it with a 301); Next.js would strip it with a 308:
+  // the two redirected each other forever. /api/ paths now reach the API as they were requested.
+  skipTrailingSlashRedirect: true,
   async rewrites() {
-    return [{ source: "/api/:path*", destination: `${apiOrigin}/api/:path*` }];
+    return [
+      { source: "/api/:path*/", destination: `${apiOrigin}/api/:path*/` },
+      { source: "/api/:path*", destination: `${apiOrigin}/api/:path*` },
+    ];
+  },
+  async headers() {
+    // API responses carry the API's own headers (a stricter policy); pages get these.
+    return [{ source: "/((?!api/).*)", headers: securityHeaders }];
   },
 };
 

@@ -36,3 +36,19 @@ def embedded_tasks(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         app.conf.task_always_eager = was_eager
         monkeypatch.undo()
         get_env.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _rate_limits_off(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Rate limits are off in tests that do not test them (mark ``rate_limits`` to keep them)."""
+    if request.node.get_closest_marker("rate_limits"):
+        yield
+        return
+    from django.conf import settings
+
+    was = settings.RATE_LIMITS
+    settings.RATE_LIMITS = "off"
+    try:
+        yield
+    finally:
+        settings.RATE_LIMITS = was

@@ -17,6 +17,7 @@ from django.db.models import F, Q, QuerySet
 from django.db.models.expressions import OrderBy
 from drf_spectacular.utils import extend_schema_field
 
+from learn.api.params import MAX_DB_INT
 from learn.catalog.constants import (
     CertificationType,
     Delivery,
@@ -36,6 +37,11 @@ FALSE_VALUES = {"false", "0", "no", "off"}
 
 
 # ---------------------------------------------------------------- form fields
+
+
+def _invalid(message: str, code: str) -> ValidationError:
+    """A validation error quoting user input: django-filter formats messages with ``%``."""
+    return ValidationError(message.replace("%", "%%"), code=code)
 
 
 class ListValueField(forms.MultipleChoiceField):
@@ -60,7 +66,7 @@ class ListValueField(forms.MultipleChoiceField):
         items: list[str] = []
         for entry in raw:
             if "\x00" in str(entry):  # PostgreSQL cannot even compare such strings
-                raise ValidationError("Values may not contain NUL characters", code="invalid")
+                raise _invalid("Values may not contain NUL characters", code="invalid")
             parts = str(entry).split(",") if self.split_commas else [str(entry)]
             items.extend(part.strip() for part in parts if part.strip())
         return items
@@ -71,7 +77,7 @@ class ListValueField(forms.MultipleChoiceField):
             return
         invalid = [v for v in value if v not in valid]
         if invalid:
-            raise ValidationError(
+            raise _invalid(
                 f"Invalid value(s) {', '.join(repr(v) for v in invalid)}; "
                 f"valid choices: {', '.join(valid)}",
                 code="invalid_choice",
@@ -83,9 +89,14 @@ class ListValueField(forms.MultipleChoiceField):
         converted = []
         for item in items:
             try:
-                converted.append(self.item_type(item))
+                value = self.item_type(item)
             except (TypeError, ValueError):
-                raise ValidationError(f"{item!r} is not a valid number", code="invalid") from None
+                raise _invalid(f"{item!r} is not a valid number", code="invalid") from None
+            if isinstance(value, int) and not -MAX_DB_INT - 1 <= value <= MAX_DB_INT:
+                raise _invalid(
+                    f"{item[:30]!r} is out of range (at most {MAX_DB_INT})", code="invalid"
+                )
+            converted.append(value)
         return converted
 
 
@@ -102,7 +113,7 @@ class StrictBooleanField(forms.Field):
             return True
         if text in FALSE_VALUES:
             return False
-        raise ValidationError(f"{value!r} is not a boolean; use true or false", code="invalid")
+        raise _invalid(f"{value!r} is not a boolean; use true or false", code="invalid")
 
 
 class StrictChoiceField(forms.ChoiceField):
@@ -111,7 +122,7 @@ class StrictChoiceField(forms.ChoiceField):
             return
         valid = [str(code) for code, _ in cast(Iterable[tuple[Any, Any]], self.choices)]
         if str(value) not in valid:
-            raise ValidationError(
+            raise _invalid(
                 f"Invalid value {value!r}; valid choices: {', '.join(valid)}",
                 code="invalid_choice",
             )
@@ -139,7 +150,11 @@ def _typed_list(item_type: str, label: str, **kwargs: Any) -> ListFilter:
     """A list filter whose schema items are ``item_type`` (explicit: no model field to read)."""
     convert = int if item_type in ("integer", "number") else str
     list_filter = ListFilter(item_type=convert, label=label, **kwargs)
-    schema = {"type": item_type, "description": label}
+    schema: dict[str, Any] = {"type": item_type, "description": label}
+    if convert is int:  # the database's integer range; larger values are a 400
+        schema.update(minimum=-MAX_DB_INT - 1, maximum=MAX_DB_INT)
+    else:  # PostgreSQL cannot compare strings with NUL characters: a 400
+        schema["pattern"] = "^[^\\u0000]*$"
     return extend_schema_field(schema)(list_filter)  # type: ignore[no-any-return]
 
 
@@ -152,7 +167,8 @@ def int_list(label: str, **kwargs: Any) -> ListFilter:
 
 
 def number_list(label: str, **kwargs: Any) -> ListFilter:
-    return _typed_list("number", label, **kwargs)
+    """Ids the contract types as ``number``: only integers match, so the schema says integer."""
+    return _typed_list("integer", label, **kwargs)
 
 
 class StrictBooleanFilter(django_filters.BooleanFilter):

@@ -20,6 +20,7 @@ from rest_framework.serializers import BaseSerializer
 
 from learn.api.filters import ContentFileFilterSet, LearningResourceFilterSet, TopicFilterSet
 from learn.api.pagination import DefaultPagination, LargePagination
+from learn.api.params import MAX_DB_INT, check_known
 from learn.catalog.constants import RelationType, ResourceType
 from learn.catalog.display_info import LearningResourceDisplayInfoResponseSerializer
 from learn.catalog.models import (
@@ -64,8 +65,6 @@ from learn.catalog.serializers import (
     learning_resource_schema,
 )
 
-MAX_DB_INT = 2**63 - 1
-
 
 def as_db_id(value: Any) -> int:
     """A URL id as an integer the database accepts, or a 404 (never a 500)."""
@@ -94,10 +93,34 @@ class SortbyOrderingFilter(OrderingFilter):
     ordering_param = "sortby"
 
 
+class StrictParamsMixin:
+    """An unknown query parameter is a JSON 400 naming it (search answers the same way)."""
+
+    def allowed_params(self) -> set[str]:
+        names: set[str] = set()
+        filterset = getattr(self, "filterset_class", None)
+        if filterset is not None:
+            names.update(filterset.base_filters)
+        paginator = getattr(self, "paginator", None)
+        if paginator is not None:
+            names.update({paginator.limit_query_param, paginator.offset_query_param})
+        for backend in getattr(self, "filter_backends", ()):
+            if issubclass(backend, OrderingFilter):
+                names.add(backend.ordering_param)
+        return names
+
+    def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        request: Request = getattr(self, "request")  # noqa: B009 - a DRF view's request
+        check_known(request.query_params.keys(), self.allowed_params())
+        return super().filter_queryset(queryset)  # type: ignore[misc,no-any-return]
+
+
 # ---------------------------------------------------------------- resources
 
 
-class ResourceViewSet(NumericIdMixin, viewsets.ReadOnlyModelViewSet[LearningResource]):
+class ResourceViewSet(
+    StrictParamsMixin, NumericIdMixin, viewsets.ReadOnlyModelViewSet[LearningResource]
+):
     """Published learning resources of every type (or of ``resource_type`` in a subclass)."""
 
     serializer_class: type[BaseSerializer[Any]] = LearningResourceSerializer
@@ -220,7 +243,7 @@ class FeaturedViewSet(ResourceViewSet):
     retrieve=extend_schema(summary="Retrieve", description="Display information of a resource"),
 )
 class LearningResourceDisplayInfoViewSet(
-    NumericIdMixin, viewsets.ReadOnlyModelViewSet[LearningResource]
+    StrictParamsMixin, NumericIdMixin, viewsets.ReadOnlyModelViewSet[LearningResource]
 ):
     serializer_class = LearningResourceDisplayInfoResponseSerializer
     filterset_class = LearningResourceFilterSet
@@ -254,7 +277,9 @@ ITEM_PARAMETER = OpenApiParameter(
     ),
 )
 class ResourceItemsViewSet(
-    NumericIdMixin, viewsets.ReadOnlyModelViewSet[LearningResourceRelationship]
+    StrictParamsMixin,
+    NumericIdMixin,
+    viewsets.ReadOnlyModelViewSet[LearningResourceRelationship],
 ):
     """Published children of a published resource (of ``parent_type`` in subclasses)."""
 
@@ -300,7 +325,9 @@ class LearningPathItemsViewSet(ResourceItemsViewSet):
     list=extend_schema(summary="List", description="Viewset for ContentFiles"),
     retrieve=extend_schema(summary="Retrieve", description="Viewset for ContentFiles"),
 )
-class ContentFileViewSet(NumericIdMixin, viewsets.ReadOnlyModelViewSet[ContentFile]):
+class ContentFileViewSet(
+    StrictParamsMixin, NumericIdMixin, viewsets.ReadOnlyModelViewSet[ContentFile]
+):
     serializer_class = ContentFileSerializer
     filterset_class = ContentFileFilterSet
     pagination_class = DefaultPagination
@@ -343,7 +370,7 @@ class CourseContentFileViewSet(ResourceContentFileViewSet):
 # ---------------------------------------------------------------- lookups
 
 
-class LookupViewSet(viewsets.ReadOnlyModelViewSet[Any]):
+class LookupViewSet(StrictParamsMixin, viewsets.ReadOnlyModelViewSet[Any]):
     pagination_class = LargePagination
     lookup_value_regex = "[^/]+"
 

@@ -374,7 +374,8 @@ class LearningResourceRunSerializer(serializers.ModelSerializer[LearningResource
 
 class CourseNumberSerializer(serializers.Serializer[dict[str, Any]]):
     value = serializers.CharField()
-    department = LearningResourceDepartmentSerializer()
+    # null when the source names no department and the number's prefix is no known department
+    department = LearningResourceDepartmentSerializer(allow_null=True)
     listing_type = serializers.CharField()
 
 
@@ -390,6 +391,8 @@ class CourseSerializer(serializers.ModelSerializer[Course]):
             dept_json: dict[str, Any] | None = departments.get(
                 str(dept_ref.get("department_id", ""))
             )
+            if dept_json is None and not dept_ref:  # "6.100x" is a number of department 6
+                dept_json = departments.get(str(num.get("value", "")).split(".", 1)[0])
             if dept_json is None and dept_ref:
                 dept_json = {
                     "department_id": dept_ref.get("department_id"),

@@ -96,28 +96,34 @@ def taxonomy_load(
 def serve(
     port: Annotated[int | None, typer.Option(help="Port (default LEARN_PORT or 8063)")] = None,
     host: Annotated[str, typer.Option(help="Interface to bind")] = "127.0.0.1",
-    workers: Annotated[int, typer.Option(help="Granian worker processes")] = 1,
+    workers: Annotated[
+        int | None,
+        typer.Option(help="Granian worker processes (default LEARN_WEB_CONCURRENCY, see README)"),
+    ] = None,
 ) -> None:
-    """Serve the API with Granian (WSGI)."""
+    """Serve the API with Granian (ASGI: request bodies are read in the event loop, with a
+    deadline, so slow clients never hold Django's threads)."""
     from learn.config.env import get_env
 
     bind_port = port or get_env().learn_port
-    typer.echo(f"Serving the API on http://{host}:{bind_port}/api/v1/")
+    workers = workers or get_env().web_concurrency
+    typer.echo(f"Serving the API on http://{host}:{bind_port}/api/v1/ ({workers} workers)")
     cmd = [
         sys.executable,
         "-m",
         "granian",
         "--interface",
-        "wsgi",
+        "asgi",
         "--host",
         host,
         "--port",
         str(bind_port),
         "--workers",
         str(workers),
-        "--blocking-threads",
-        "4",
-        "learn.config.wsgi:application",
+        "--no-ws",
+        "--http",
+        "1",
+        "learn.config.asgi:application",
     ]
     sys.stdout.flush()
     # Become Granian (no child process): signals from a supervisor reach the server directly.
@@ -201,7 +207,7 @@ def demo(
 
     prepare_demo(echo=typer.echo, embed=embed, replay=replay)
     if not no_serve:
-        serve(port=port, host="127.0.0.1", workers=1)
+        serve(port=port, host="127.0.0.1")
 
 
 @app.command()

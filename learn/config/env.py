@@ -6,6 +6,7 @@ Everything the project reads from the environment lives here; no other module ca
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -19,6 +20,9 @@ class LearnEnv(BaseSettings):
 
     learn_var_dir: Path = Field(default=Path("var"), description="Folder for every embedded store")
     learn_port: int = 8063
+    learn_web_concurrency: int | None = Field(
+        default=None, ge=1, description="Granian worker processes (see web_concurrency)"
+    )
     learn_debug: bool = False
     secret_key: str = "insecure-dev-key-change-me-in-production-0123456789"
     allowed_hosts: str = "*"
@@ -29,6 +33,36 @@ class LearnEnv(BaseSettings):
     celery_task_always_eager: bool | None = None
     app_base_url: str = "http://localhost:8062"
     api_max_page_size: int = 100
+    # Reliability and security limits (learn.config.body_guard, learn.api.limits, settings).
+    body_read_timeout: float = Field(
+        default=30.0, description="Seconds a request body may take to arrive (else JSON 408)"
+    )
+    body_idle_timeout: float = Field(
+        default=10.0, description="Seconds a request body may stall between chunks (else 408)"
+    )
+    max_request_body_bytes: int = Field(
+        default=2_621_440, description="Larger request bodies get a JSON 413"
+    )
+    max_request_fields: int = Field(
+        default=1000, description="More query or form parameters get a JSON 400"
+    )
+    rate_limits: str = Field(
+        default="search=20/s,webhooks=5/s,login=10/m",
+        description="Per-client request rates by scope (search, webhooks, login; N/s, N/m, N/h, "
+        "N/d); 'off' disables them",
+    )
+    rate_limit_proxies: int = Field(
+        default=0,
+        description="Proxies in front of the API whose X-Forwarded-For is trusted to name the "
+        "client (1 behind the Next.js site or one load balancer); 0 uses the peer address",
+    )
+    hsts_seconds: int = Field(
+        default=31_536_000, description="Strict-Transport-Security max-age on HTTPS responses"
+    )
+    trust_x_forwarded_proto: bool = Field(
+        default=False,
+        description="Treat X-Forwarded-Proto: https as HTTPS (behind a TLS-terminating proxy)",
+    )
     # search_mode of /api/v1/learning_resources_search/ when the request names none: "hybrid"
     # (lexical + dense fusion; quietly lexical while no resource is embedded) or a lexical mode.
     search_default_mode: Literal["hybrid", "phrase", "best_fields", "most_fields"] = "hybrid"
@@ -108,8 +142,12 @@ class LearnEnv(BaseSettings):
         default=0.5,
         description="A full load shrinking below this share of published rows is suspicious",
     )
+    etl_failure_ratio: float = Field(
+        default=0.1,
+        description="A full load where more than this share of records fails to transform is "
+        "suspicious (nothing is unpublished)",
+    )
     etl_batch_size: int = 500
-    etl_lock_timeout: int = 6 * 3600
     ocw_data_source: str | None = Field(
         default=None,
         description="OCW courses/<slug>/data.json tree: folder, http(s):// or s3:// URL",
@@ -153,6 +191,18 @@ class LearnEnv(BaseSettings):
     @property
     def broker_url(self) -> str | None:
         return self.celery_broker_url or self.redis_url
+
+    @property
+    def web_concurrency(self) -> int:
+        """Granian worker processes of ``learn serve``: ``LEARN_WEB_CONCURRENCY``, else one per
+        core when the vector store is a server (QDRANT_URL), else 1: the embedded Qdrant Edge
+        store can be opened by one process only."""
+        if self.learn_web_concurrency:
+            return self.learn_web_concurrency
+        if self.qdrant_url:
+            cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
+            return cores or os.cpu_count() or 1
+        return 1
 
     @property
     def tasks_eager(self) -> bool:

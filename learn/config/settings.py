@@ -37,6 +37,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "learn.api.limits.ContentSecurityPolicyMiddleware",
+    "learn.api.limits.LoginRateLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -44,6 +46,36 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+# Security headers (SecurityMiddleware, XFrameOptionsMiddleware, our CSP middleware). HSTS is sent
+# on HTTPS responses only (browsers ignore it over HTTP); behind a TLS proxy set
+# TRUST_X_FORWARDED_PROTO so requests count as HTTPS.
+SECURE_HSTS_SECONDS = ENV.hsts_seconds
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+X_FRAME_OPTIONS = "DENY"
+if ENV.trust_x_forwarded_proto:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The API answers JSON and never needs scripts; the admin and the schema UI get their own policy.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+)
+CONTENT_SECURITY_POLICY_PAGES = {
+    "/admin/": "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    "script-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; "
+    "object-src 'none'",
+    "/api/v1/schema/swagger-ui/": "default-src 'self'; img-src 'self' data: "
+    "https://cdn.jsdelivr.net; style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+    "script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; connect-src 'self'; "
+    "frame-ancestors 'none'; base-uri 'self'; object-src 'none'",
+}
+
+# Request limits: bodies (also enforced while reading, by the ASGI body guard) and parameters.
+DATA_UPLOAD_MAX_MEMORY_SIZE = ENV.max_request_body_bytes
+DATA_UPLOAD_MAX_NUMBER_FIELDS = ENV.max_request_fields
+BODY_READ_TIMEOUT = ENV.body_read_timeout
+BODY_IDLE_TIMEOUT = ENV.body_idle_timeout
 
 ROOT_URLCONF = "learn.config.urls"
 WSGI_APPLICATION = "learn.config.wsgi.application"
@@ -94,7 +126,7 @@ STATIC_ROOT = str(VAR_DIR / "static")
 MEDIA_ROOT = str(VAR_DIR / "media")
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "learn.api.schema.LearnAutoSchema",
     "DEFAULT_PAGINATION_CLASS": "learn.api.pagination.DefaultPagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
@@ -103,9 +135,13 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "EXCEPTION_HANDLER": "learn.api.errors.exception_handler",
+    # In-app rate limits (a gateway may be absent): scopes by path, JSON 429 with Retry-After.
+    "DEFAULT_THROTTLE_CLASSES": ["learn.api.limits.ScopedPathThrottle"],
+    "NUM_PROXIES": ENV.rate_limit_proxies,
     "UNAUTHENTICATED_USER": None,
 }
 API_MAX_PAGE_SIZE = ENV.api_max_page_size
+RATE_LIMITS = ENV.rate_limits
 SEARCH_DEFAULT_MODE = ENV.search_default_mode
 
 SPECTACULAR_SETTINGS = {

@@ -9,3 +9,10 @@ urlpatterns = [
     path("", include("learn.etl.urls")),
     path("", include("learn.api.urls")),
 ]
+
+# Django's own errors (unknown path, oversized body, too many parameters, a crash) answer JSON
+# like the rest of the API.
+handler400 = "learn.api.limits.bad_request"
+handler403 = "learn.api.limits.permission_denied"
+handler404 = "learn.api.limits.not_found"
+handler500 = "learn.api.limits.server_error"

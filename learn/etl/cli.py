@@ -80,7 +80,11 @@ def run(
         bool, typer.Option("--all", help="Run every source (except the generated demo)")
     ] = False,
 ) -> None:
-    """Extract, transform and load one source (or every source with --all)."""
+    """Extract, transform and load one source (or every source with --all).
+
+    Exit code: 0 ok (or skipped), 1 a run failed, 3 a run was partial (some records failed) or
+    suspicious (nothing unpublished).
+    """
     _setup()
     from learn.etl.models import RunStatus
     from learn.etl.pipeline import UnknownSource, registry
@@ -89,7 +93,7 @@ def run(
         console.print("[red]give a SOURCE or --all[/red]")
         raise typer.Exit(2)
     names = [n for n, spec in registry().items() if spec.in_all] if all_sources else [str(name)]
-    failed = False
+    failed = warned = False
     for current in names:
         try:
             result = _run_with_progress(current, source, force)
@@ -100,6 +104,7 @@ def run(
             RunStatus.ok: "green",
             RunStatus.skipped: "yellow",
             RunStatus.suspicious: "yellow",
+            RunStatus.partial: "yellow",
         }.get(result.status, "red")
         console.print(f"[{colour}]{_summary(result)}[/{colour}]")
         for error in result.errors[:20]:
@@ -107,8 +112,11 @@ def run(
         if len(result.errors) > 20:
             console.print(f"  … and {len(result.errors) - 20} more (see `learn etl status`)")
         failed = failed or result.status == RunStatus.failed
+        warned = warned or result.status in (RunStatus.partial, RunStatus.suspicious)
     if failed:
         raise typer.Exit(1)
+    if warned:
+        raise typer.Exit(3)
 
 
 @app.command()
@@ -118,7 +126,7 @@ def status(
 ) -> None:
     """Recent runs with their counts."""
     _setup()
-    from learn.etl.models import EtlRun
+    from learn.etl.models import EtlRun, RunStatus
 
     runs = EtlRun.objects.all()
     if source:
@@ -138,6 +146,18 @@ def status(
             str(item.failed), (item.message or "")[:80],
         )  # fmt: skip
     console.print(table)
+    # Runs that need attention, in full: what went wrong and the first failed records.
+    for item in runs[:limit]:
+        if item.status in (RunStatus.failed, RunStatus.partial, RunStatus.suspicious):
+            console.print(
+                f"run {item.pk} ({item.source}, {item.status}): {item.message}", soft_wrap=True
+            )
+            for error in item.errors[:5]:
+                console.print(
+                    f"  - {error.get('record') or '(run)'}: {error.get('message')}", soft_wrap=True
+                )
+            if len(item.errors) > 5:
+                console.print(f"  … and {len(item.errors) - 5} more")
 
 
 @app.command()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -117,16 +117,25 @@ def load_resources(
     resource_types: Iterable[str] | None = None,
     run: EtlRun | None = None,
     skipped_errors: Sequence[dict[str, str]] = (),
+    unidentified_failures: int = 0,
+    failure_ratio: float | None = None,
+    recheck: bool = False,
     progress: Progress | None = None,
     batch_size: int | None = None,
 ) -> LoadResult:
     """Upsert ``records`` of ``source`` (an etl_source code) and prune what a full load dropped.
 
     ``resource_types`` narrows pruning (and the guard's published count) to those types.
-    ``skipped_errors`` are transform failures reported by the pipeline; they are recorded.
+    ``skipped_errors`` are transform failures reported by the pipeline; they are recorded, and a
+    record that failed is never pruned because of that failure: rows named by a failure are kept,
+    ``unidentified_failures`` (failed items without a name) keep every row, and a failure share
+    above ``failure_ratio`` makes the run suspicious. ``recheck`` rewrites and re-announces
+    unchanged records too (after an interrupted run, whose last writes may not have been linked
+    or indexed).
     """
     env = get_env()
     ratio = env.etl_safety_ratio if safety_ratio is None else safety_ratio
+    max_failures = env.etl_failure_ratio if failure_ratio is None else failure_ratio
     size = batch_size or env.etl_batch_size
     types = tuple(resource_types) if resource_types else None
     run = run or EtlRun.objects.create(source=source, forced=force)
@@ -140,6 +149,10 @@ def load_resources(
     published_before = published_scope.count()
     incoming = sum(1 for rec in unique_records if types is None or rec.resource_type in types)
     guard_message = _guard(incoming, published_before, ratio) if full else ""
+    failures = list(skipped_errors)
+    attempted = max(run.extracted, len(failures)) or len(failures) + len(unique_records)
+    if full and not guard_message:
+        guard_message = _failure_guard(len(failures), attempted, max_failures)
     result.suspicious = bool(guard_message)
 
     cache = refs.ReferenceCache()
@@ -148,14 +161,24 @@ def load_resources(
     done = 0
     for start in range(0, len(checksums), size):
         chunk = checksums[start : start + size]
-        batches.append(_load_chunk(chunk, cache, result))
+        batches.append(_load_chunk(chunk, cache, result, recheck))
         done += len(chunk)
         if progress:
             progress("load", done, len(checksums))
     _link_children(batches, result)
 
+    kept_note = ""
     if full and (not guard_message or force):
-        result.unpublished = _prune(published_scope, {rec.key for rec in unique_records})
+        if unidentified_failures and not force:
+            kept_note = (
+                f"{unidentified_failures} failed records have no name to tell which rows they "
+                "were; nothing unpublished (use --force to prune)"
+            )
+        else:
+            failed_names = {str(e.get("record") or "") for e in failures} - {""}
+            result.unpublished = _prune(
+                published_scope, {rec.key for rec in unique_records}, failed_names
+            )
 
     for outcome in batches:
         result.created.extend(outcome.created)
@@ -177,7 +200,7 @@ def load_resources(
         hooks.resources_removed(outcome.removed)
     hooks.resources_removed(result.unpublished)
 
-    _record(run, result, guard_message, force, published_before)
+    _record(run, result, guard_message, force, published_before, len(failures), kept_note)
     return result
 
 
@@ -210,8 +233,23 @@ def _guard(incoming: int, published_before: int, ratio: float) -> str:
     return ""
 
 
+def _failure_guard(failed: int, attempted: int, max_share: float) -> str:
+    if failed and attempted and failed / attempted > max_share:
+        return (
+            f"{failed} of {attempted} records ({failed / attempted:.0%}) failed to transform, "
+            f"above the {max_share:.0%} threshold; nothing unpublished (use --force to prune)"
+        )
+    return ""
+
+
 def _record(
-    run: EtlRun, result: LoadResult, guard_message: str, force: bool, published_before: int
+    run: EtlRun,
+    result: LoadResult,
+    guard_message: str,
+    force: bool,
+    published_before: int,
+    transform_failures: int = 0,
+    kept_note: str = "",
 ) -> None:
     run.created = len(result.created)
     run.updated = len(result.updated)
@@ -228,12 +266,16 @@ def _record(
         run.status = RunStatus.failed
         result.message = f"every record failed to load ({result.failed})"
     else:
-        run.status = RunStatus.ok
-        result.message = (
-            f"forced: {guard_message}"
-            if guard_message
-            else f"{published_before} published before this run"
-        )
+        bad = transform_failures + result.failed
+        run.status = RunStatus.partial if bad else RunStatus.ok
+        parts = [f"forced: {guard_message}" if guard_message else ""]
+        if bad:
+            parts.append(
+                f"{transform_failures} records failed to transform and {result.failed} to load "
+                "(see errors); those were not unpublished"
+            )
+        parts += [kept_note, f"{published_before} published before this run"]
+        result.message = "; ".join(p for p in parts if p)
     run.message = result.message
     run.finished_on = timezone.now()
     run.save()
@@ -243,12 +285,15 @@ def _record(
 
 
 def _load_chunk(
-    chunk: list[tuple[ResourceRecord, str]], cache: refs.ReferenceCache, result: LoadResult
+    chunk: list[tuple[ResourceRecord, str]],
+    cache: refs.ReferenceCache,
+    result: LoadResult,
+    recheck: bool = False,
 ) -> _BatchOutcome:
     """Load a batch in one transaction; if it fails, load its records one by one."""
     try:
         with transaction.atomic():
-            return _BatchWriter(cache).write(chunk)
+            return _BatchWriter(cache, recheck).write(chunk)
     except Exception as exc:  # noqa: BLE001 - isolate the offending record below
         logger.info("batch failed (%s); retrying its %d records one by one", exc, len(chunk))
         cache.forget_created()
@@ -256,7 +301,7 @@ def _load_chunk(
     for item in chunk:
         try:
             with transaction.atomic():
-                single = _BatchWriter(cache).write([item])
+                single = _BatchWriter(cache, recheck).write([item])
         except Exception as exc:  # noqa: BLE001 - report and go on with the rest
             cache.forget_created()
             result.failed += 1
@@ -273,8 +318,9 @@ def _load_chunk(
 class _BatchWriter:
     """Writes one batch of records with bulk statements."""
 
-    def __init__(self, cache: refs.ReferenceCache) -> None:
+    def __init__(self, cache: refs.ReferenceCache, recheck: bool = False) -> None:
         self.cache = cache
+        self.recheck = recheck
         self.now = timezone.now()
 
     def write(self, chunk: list[tuple[ResourceRecord, str]]) -> _BatchOutcome:
@@ -283,7 +329,7 @@ class _BatchWriter:
         changed: list[tuple[ResourceRecord, str, dict[str, Any] | None]] = []
         for record, checksum in chunk:
             row = existing.get(record.key)
-            if row is not None and row["etl_checksum"] == checksum:
+            if row is not None and row["etl_checksum"] == checksum and not self.recheck:
                 outcome.unchanged += 1
             else:
                 changed.append((record, checksum, row))
@@ -597,13 +643,21 @@ def _link_children(batches: list[_BatchOutcome], result: LoadResult) -> None:
         LearningResourceRelationship.objects.bulk_create(rows)
 
 
-def _prune(scope: models.QuerySet[LearningResource], listed: set[Key]) -> list[int]:
-    """Unpublish what the source no longer lists; clears the checksum so a return reloads it."""
+def _prune(
+    scope: models.QuerySet[LearningResource], listed: set[Key], failed: Set[str] = frozenset()
+) -> list[int]:
+    """Unpublish what the source no longer lists; clears the checksum so a return reloads it.
+
+    A row named by a failed item (its readable id, or a segment of its URL) is kept.
+    """
     stale = [
         row["id"]
-        for row in scope.values("id", "platform_id", "readable_id", "resource_type", "test_mode")
+        for row in scope.values(
+            "id", "platform_id", "readable_id", "resource_type", "test_mode", "url"
+        )
         if (row["platform_id"], row["readable_id"], row["resource_type"]) not in listed
         and not row["test_mode"]
+        and not _named_by(row, failed)
     ]
     now = timezone.now()
     for start in range(0, len(stale), 500):
@@ -611,3 +665,11 @@ def _prune(scope: models.QuerySet[LearningResource], listed: set[Key]) -> list[i
             published=False, etl_checksum="", updated_on=now
         )
     return stale
+
+
+def _named_by(row: Mapping[str, Any], failed: Set[str]) -> bool:
+    if not failed:
+        return False
+    if row["readable_id"] in failed:
+        return True
+    return any(part in failed for part in str(row["url"] or "").split("/") if part)

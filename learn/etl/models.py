@@ -8,6 +8,7 @@ from django.db import models
 class RunStatus(models.TextChoices):
     running = "running", "Running"
     ok = "ok", "OK"
+    partial = "partial", "Completed with failed records"
     failed = "failed", "Failed"
     suspicious = "suspicious", "Suspicious"
     skipped = "skipped", "Skipped"

@@ -31,18 +31,16 @@ from __future__ import annotations
 import importlib
 import logging
 import pkgutil
-import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
-from django.core.cache import cache
 from django.utils import timezone
 from pydantic import ValidationError
 
 from learn.config.env import LearnEnv, get_env
+from learn.etl.locks import SourceBusy, source_lock
 from learn.etl.models import EtlRun, RunStatus
 from learn.etl.records import ResourceRecord, TransformError
 
@@ -52,7 +50,7 @@ logger = logging.getLogger(__name__)
 Progress = Callable[[str, int, int | None], None]
 
 SOURCES_PACKAGE = "learn.etl.sources"
-LOCK_PREFIX = "learn:etl-lock:"
+UNNAMED = frozenset({"?", "None", "null"})  # what item_id functions answer for a nameless item
 
 
 class UnknownSource(LookupError):
@@ -98,17 +96,23 @@ class SourceSpec:
         return bool(check(config)) if callable(check) else True
 
     def item_id(self, raw: Any, index: int) -> str:
+        return self.item_name(raw) or f"item #{index}"
+
+    def item_name(self, raw: Any) -> str | None:
+        """The raw item's own name, or ``None`` when it has none (it cannot be identified)."""
         namer = getattr(self.module, "item_id", None)
         if callable(namer):
             try:
-                return str(namer(raw))
+                name = str(namer(raw) or "")
+                if name and name not in UNNAMED:
+                    return name
             except Exception:  # noqa: BLE001 - naming must never fail a run
                 pass
         if isinstance(raw, dict):
             for key in ("readable_id", "id", "key", "uuid", "slug", "url"):
-                if raw.get(key):
+                if raw.get(key) and isinstance(raw[key], (str, int)):
                     return str(raw[key])
-        return f"item #{index}"
+        return None
 
 
 def _is_source_module(module: ModuleType) -> bool:
@@ -157,23 +161,7 @@ def get_source(name: str) -> SourceSpec:
 
 # ---------------------------------------------------------------- lock
 
-
-class SourceBusy(RuntimeError):
-    pass
-
-
-@contextmanager
-def source_lock(name: str, timeout: int | None = None) -> Iterator[None]:
-    """Hold the per-source lock (a cache ``add``: atomic on Redis, per-process on locmem)."""
-    key = f"{LOCK_PREFIX}{name}"
-    token = uuid.uuid4().hex
-    if not cache.add(key, token, timeout or get_env().etl_lock_timeout):
-        raise SourceBusy(f"another run of {name!r} is in progress")
-    try:
-        yield
-    finally:
-        if cache.get(key) == token:
-            cache.delete(key)
+__all__ = ["SourceBusy", "source_lock"]  # re-exported: the lock lives in learn.etl.locks
 
 
 # ---------------------------------------------------------------- transform
@@ -183,6 +171,8 @@ def source_lock(name: str, timeout: int | None = None) -> Iterator[None]:
 class TransformOutcome:
     records: list[ResourceRecord]
     errors: list[dict[str, str]]
+    # failed items without a name of their own: the loader cannot tell which rows they were
+    unidentified: int = 0
 
 
 def transform_all(
@@ -191,8 +181,10 @@ def transform_all(
     """Transform item by item; a failing item is reported and skipped, the rest go on."""
     records: list[ResourceRecord] = []
     errors: list[dict[str, str]] = []
+    unidentified = 0
     items = list(raw_items)
     for index, raw in enumerate(items):
+        failed_before = len(errors)
         try:
             produced = spec.module.transform(raw)
         except TransformError as exc:
@@ -209,15 +201,32 @@ def transform_all(
             )
         else:
             records.extend(produced or [])
+        if len(errors) > failed_before and spec.item_name(raw) is None:
+            unidentified += 1
         if progress:
             progress("transform", index + 1, len(items))
     finalize = getattr(spec.module, "finalize", None)
     if callable(finalize):
         records = list(finalize(records))
-    return TransformOutcome(records=records, errors=errors)
+    return TransformOutcome(records=records, errors=errors, unidentified=unidentified)
 
 
 # ---------------------------------------------------------------- run
+
+
+def mark_interrupted(name: str, current: EtlRun) -> int:
+    """Runs of ``name`` still "running" while we hold its lock died (killed, host lost): mark them
+    failed. Their catalog writes committed with their index queue entries, so this run converges.
+    """
+    return (
+        EtlRun.objects.filter(source=name, status=RunStatus.running, id__lt=current.pk)
+        .exclude(pk=current.pk)
+        .update(
+            status=RunStatus.failed,
+            finished_on=timezone.now(),
+            message="interrupted: the process ended before the run finished",
+        )
+    )
 
 
 def _finish(run: EtlRun, status: str, message: str = "") -> EtlRun:
@@ -267,6 +276,7 @@ def run_source(
         full = False
     try:
         with source_lock(spec.name):
+            recheck = mark_interrupted(spec.name, run) > 0
             try:
                 if items is not None:
                     raw_items: Iterable[Any] = items
@@ -294,6 +304,8 @@ def run_source(
                 resource_types=spec.resource_types,
                 run=run,
                 skipped_errors=outcome.errors,
+                unidentified_failures=outcome.unidentified,
+                recheck=recheck,
                 progress=progress,
             )
     except SourceBusy as exc:
@@ -320,6 +332,7 @@ def _run_job(
     """Run a job source under the source lock; it fills ``run``'s counts and status."""
     try:
         with source_lock(spec.name):
+            mark_interrupted(spec.name, run)
             job(env, source, run, force)
     except SourceBusy as exc:
         return _finish(run, RunStatus.skipped, str(exc))
@@ -374,7 +387,7 @@ def load_starter_catalog(
     env = config or get_env()
     if get_source("ocw").configured(env):
         run = run_source("ocw", progress=progress, config=env)
-        if run.status in (RunStatus.ok, RunStatus.suspicious):
+        if run.status in (RunStatus.ok, RunStatus.partial, RunStatus.suspicious):
             return [run]
         return [run, run_source("demo", progress=progress, config=env)]
     return [run_source("demo", progress=progress, config=env)]

@@ -38,6 +38,18 @@ class Migrations(HealthCheck):
             raise ServiceUnavailable(f"{len(plan)} migration(s) not applied: run `learn migrate`")
 
 
+@dataclasses.dataclass
+class SearchIndex(HealthCheck):
+    """Fails while the search index is missing or cannot be opened (searches answer 503)."""
+
+    def run(self) -> None:
+        from learn.search.backends import get_backend
+
+        status = get_backend().status()
+        if not status.available:
+            raise ServiceUnavailable(f"search index unavailable: {status.detail}")
+
+
 def _redis_check() -> HealthCheck | None:
     url = get_env().redis_url
     if not url:
@@ -85,6 +97,7 @@ PROBES: dict[str, list[tuple[str, CheckFactory]]] = {
         ("redis", _redis_check),
         ("database", _database),
         ("celery", _celery_check),
+        ("search", SearchIndex),
     ],
 }
 

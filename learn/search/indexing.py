@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import multiprocessing
 import os
 import random
+import signal
+import sys
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -215,9 +218,33 @@ def _prepare_batch(kind: IndexName, chunk: list[int]) -> list[Any]:
         return [backend.prepare(doc) for doc in docs]
 
 
-def _start_worker() -> None:
+def _start_worker(parent: int) -> None:
+    die_with_parent(parent)
     # What the worker inherited stays: the collector need not look at it again.
     gc.freeze()
+
+
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent: int) -> None:
+    """Make this (forked) process die when ``parent`` does, even by ``kill -9``: on Linux the
+    kernel sends SIGKILL (prctl PR_SET_PDEATHSIG); a parent already gone ends it at once."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the death signal was armed
+        os._exit(1)
+
+
+def start_rebuild_workers(workers: int) -> ProcessPoolExecutor:
+    """Forked worker processes that never outlive this one (no orphans after ``kill -9``)."""
+    return ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_start_worker,
+        initargs=(os.getpid(),),
+    )
 
 
 class _Producer:
@@ -243,9 +270,7 @@ class _Producer:
     def __enter__(self) -> _Producer:
         # Forked workers must open their own database connections, not share ours.
         connections.close_all()
-        self.executor = ProcessPoolExecutor(
-            self.workers, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker
-        )
+        self.executor = start_rebuild_workers(self.workers)
         self.next_task = 0
         # Fork now, before the engine starts threads of its own.
         self._submit()

@@ -84,6 +84,13 @@ def drain(backend: SearchBackend | None = None, batch_size: int = DRAIN_BATCH) -
     """Write queued changes to the engine until the queue is empty or the engine fails."""
     backend = backend or get_backend()
     report = DrainReport()
+    refusal = _missing_index_refusal(backend)
+    if refusal:
+        IndexQueueItem.objects.update(attempts=F("attempts") + 1, last_error=refusal[:2000])
+        report.error = refusal
+        report.remaining = IndexQueueItem.objects.count()
+        logger.warning(refusal)
+        return report
     while True:
         rows = list(IndexQueueItem.objects.order_by("id")[:batch_size])
         if not rows:
@@ -101,6 +108,28 @@ def drain(backend: SearchBackend | None = None, batch_size: int = DRAIN_BATCH) -
         report.processed += len(rows)
     report.remaining = IndexQueueItem.objects.count()
     return report
+
+
+def _missing_index_refusal(backend: SearchBackend) -> str:
+    """A missing index may be created by a drain only when the queue holds the whole catalog
+    (a first load); otherwise it was lost and an incremental write would hide that."""
+    if not backend.is_missing():
+        return ""
+    from learn.catalog.queries import published_resources
+
+    published = published_resources().count()
+    queued = (
+        IndexQueueItem.objects.filter(index="resource", action=IndexQueueItem.Action.upsert)
+        .values("object_id")
+        .distinct()
+        .count()
+    )
+    if published <= queued:
+        return ""
+    return (
+        f"the search index is missing while {published} resources are published and only "
+        f"{queued} are queued: run `learn index rebuild` (the queue keeps the changes)"
+    )
 
 
 def queue_lag_seconds() -> float:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -16,6 +17,7 @@ from learn.catalog.serializers import ContentFileSerializer, learning_resource_s
 from learn.search.params import (
     CONTENT_FILE_AGGREGATIONS,
     CONTENT_FILE_LISTS,
+    MAX_OFFSET,
     RESOURCE_AGGREGATIONS,
     RESOURCE_BOOLS,
     RESOURCE_LISTS,
@@ -85,10 +87,16 @@ def _common_fields(sorts: tuple[str, ...], aggregations: tuple[str, ...]) -> dic
     return {
         "q": serializers.CharField(min_length=1, required=False, help_text="The search text"),
         "offset": serializers.IntegerField(
-            required=False, help_text="The initial index from which to return the results"
+            required=False,
+            min_value=0,
+            max_value=MAX_OFFSET,
+            help_text="The initial index from which to return the results",
         ),
         "limit": serializers.IntegerField(
-            required=False, help_text="Number of results to return per page"
+            required=False,
+            min_value=0,
+            max_value=settings.API_MAX_PAGE_SIZE,
+            help_text="Number of results to return per page",
         ),
         "sortby": serializers.ChoiceField(
             choices=list(sorts),
@@ -211,10 +219,20 @@ class LearningResourcesSearchResponseSerializer(SearchResponseSerializer):
     results = LearningResourceListField(read_only=True)
 
 
+class ContentFileSearchResultSerializer(ContentFileSerializer):
+    """A content file as search returns it: the large text is searched, not returned (``content``
+    is null; no ``summary`` or ``flashcards``), as in MIT Learn's index."""
+
+    class Meta(ContentFileSerializer.Meta):
+        fields = [
+            f for f in ContentFileSerializer.Meta.fields if f not in ("summary", "flashcards")
+        ]
+
+
 class ContentFileSearchResponseSerializer(SearchResponseSerializer):
     """Content files matching a search, with facet counts."""
 
-    results = ContentFileSerializer(many=True, read_only=True)
+    results = ContentFileSearchResultSerializer(many=True, read_only=True)
 
 
 class LearningResourcesSearchAdminParamsSerializer(serializers.Serializer[Any]):

@@ -50,6 +50,9 @@ def test_invalid_enum_values_are_400_naming_parameter_and_choices(
         "readable_id=a%00b",
         "topic=%00",
         "course_feature=Exams%00",
+        "free=50%25",
+        "resource_id=%25s",
+        "platform=%25d%25s",
     ],
 )
 def test_malformed_booleans_and_numbers_are_400(
@@ -113,9 +116,71 @@ def test_limit_above_the_maximum_is_capped(catalog: Catalog, api: APIClient) -> 
     assert f"limit={DefaultPagination.max_limit}" in body["next"]
 
 
-def test_bad_pagination_values_fall_back_to_defaults(catalog: Catalog, api: APIClient) -> None:
-    body = api.get(f"{V1}/learning_resources/?limit=abc&offset=-4").json()
-    assert len(body["results"]) == 10
+LIST_PATHS = [
+    "learning_resources", "learning_resources/summary", "courses", "programs", "podcasts",
+    "podcast_episodes", "videos", "video_playlists", "learningpaths", "featured",
+    "learning_resource_display_info", "contentfiles", "topics", "departments", "schools",
+    "offerors", "platforms", "course_features",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [
+        ("limit=-1", "limit"),
+        ("limit=abc", "limit"),
+        ("limit=99999999999999999999999", "limit"),
+        ("offset=-4", "offset"),
+        ("offset=9223372036854775808", "offset"),
+        ("id=abc", "id"),
+        ("nonsense=1", "nonsense"),
+    ],
+)
+def test_bad_pagination_and_unknown_parameters_are_400_naming_them(
+    query: str, parameter: str, catalog: Catalog, api: APIClient
+) -> None:
+    for path in LIST_PATHS:
+        response = api.get(f"{V1}/{path}/?{query}")
+        assert response.status_code == 400, (path, query, response.content)
+        body = response.json()
+        assert body["param"] == parameter and body["detail"].startswith(f"{parameter}: ")
+
+
+def test_unknown_parameter_lists_the_known_ones(catalog: Catalog, api: APIClient) -> None:
+    body = api.get(f"{V1}/learning_resources/?id=abc").json()
+    assert {"resource_id", "limit", "offset", "sortby", "topic"} <= set(body["choices"])
+    body = api.get(f"{V1}/learning_resources/1/items/?bogus=1").json()
+    assert body["choices"] == ["format", "limit", "offset", "sortby"]
+
+
+@pytest.mark.parametrize(
+    ("path", "query"),
+    [
+        ("learning_resources", "resource_id=9223372036854775808"),
+        ("learning_resources", "resource_id=-9223372036854775809"),
+        ("courses", "resource_id=1,99999999999999999999999999"),
+        ("learning_resources/summary", "resource_id=9223372036854775808"),
+        ("learning_resource_display_info", "resource_id=9223372036854775808"),
+        ("featured", "resource_id=9223372036854775808"),
+        ("contentfiles", "resource_id=9223372036854775808"),
+        ("contentfiles", "run_id=9223372036854775808"),
+        ("topics", "parent_topic_id=9223372036854775808"),
+    ],
+)
+def test_overflowing_integers_are_400_naming_the_parameter(
+    path: str, query: str, catalog: Catalog, api: APIClient
+) -> None:
+    response = api.get(f"{V1}/{path}/?{query}")
+    assert response.status_code == 400, (path, response.content)
+    parameter = query.split("=")[0]
+    assert parameter in response.json()["errors"]
+    assert "out of range" in " ".join(response.json()["errors"][parameter])
+
+
+def test_the_largest_database_integer_is_accepted(catalog: Catalog, api: APIClient) -> None:
+    response = api.get(f"{V1}/learning_resources/?resource_id=9223372036854775807")
+    assert response.status_code == 200 and response.json()["count"] == 0
+    assert api.get(f"{V1}/learning_resources/?limit=0&format=json").status_code == 200
 
 
 def test_bad_requests_change_nothing(catalog: Catalog, api: APIClient) -> None:

@@ -1211,7 +1211,48 @@ export interface components {
             };
             readonly next: string | null;
             readonly previous: string | null;
-            readonly results: components["schemas"]["ContentFile"][];
+            readonly results: components["schemas"]["ContentFileSearchResult"][];
+        };
+        /**
+         * @description A content file as search returns it: the large text is searched, not returned (``content``
+         *     is null; no ``summary`` or ``flashcards``), as in MIT Learn's index.
+         */
+        ContentFileSearchResult: {
+            checksum?: string;
+            content?: string | null;
+            content_author?: string | null;
+            readonly content_feature_type: string[];
+            content_language?: string | null;
+            content_title?: string | null;
+            content_type?: components["schemas"]["ContentFileContentTypeEnum"];
+            /** @description Extract the course number(s) from the associated course */
+            readonly course_number: string[];
+            readonly departments: components["schemas"]["LearningResourceDepartment"][];
+            description?: string | null;
+            direct_learning_resource_id?: number | null;
+            edx_module_id?: string | null;
+            file_extension?: string | null;
+            file_type?: string | null;
+            readonly id: number;
+            image_src?: (string) | null;
+            key?: string | null;
+            readonly offered_by: components["schemas"]["LearningResourceOfferor"];
+            readonly platform: components["schemas"]["LearningResourcePlatform"];
+            readonly require_summaries: boolean;
+            readonly resource_id: string;
+            readonly resource_readable_id: string;
+            run_id?: number;
+            run_readable_id?: string;
+            run_slug?: string;
+            run_title?: string;
+            semester?: string;
+            source_path?: string;
+            title?: string | null;
+            readonly topics: components["schemas"]["LearningResourceTopic"][];
+            uid?: string | null;
+            url?: string | null;
+            year?: number;
+            youtube_id?: string | null;
         };
         /** @description Serializer for ContentFile webhook requests. */
         ContentFileWebHookRequest: {
@@ -1231,7 +1272,7 @@ export interface components {
             readonly course_numbers: components["schemas"]["CourseNumber"][] | null;
         };
         CourseNumber: {
-            department: components["schemas"]["LearningResourceDepartment"];
+            department: components["schemas"]["LearningResourceDepartment"] | null;
             listing_type: string;
             value: string;
         };
@@ -2741,6 +2782,21 @@ export interface operations {
                     "application/json": components["schemas"]["LearningResourcesSearchAdminParams"];
                 };
             };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
         };
     };
     v0_vector_content_files_search_retrieve: {
@@ -2762,6 +2818,51 @@ export interface operations {
                     };
                 };
             };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Too many requests from this client; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The engine or the endpoint's configuration is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
         };
     };
     v0_vector_learning_resources_search_retrieve: {
@@ -2779,6 +2880,51 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Too many requests from this client; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The engine or the endpoint's configuration is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
                         [key: string]: unknown;
                     };
                 };
@@ -2844,6 +2990,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Too many requests from this client; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
             };
             /** @description The search engine is unavailable */
             503: {
@@ -2922,6 +3083,21 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedContentFileList"];
                 };
             };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
         };
     };
     v1_contentfiles_retrieve: {
@@ -2941,6 +3117,36 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ContentFile"];
+                };
+            };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description No such object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };
@@ -2967,6 +3173,21 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedLearningResourceContentTagList"];
                 };
             };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
         };
     };
     v1_course_features_retrieve: {
@@ -2986,6 +3207,36 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LearningResourceContentTag"];
+                };
+            };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description No such object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };
@@ -3176,6 +3427,21 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedCourseResourceList"];
                 };
             };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
         };
     };
     v1_courses_retrieve: {
@@ -3195,6 +3461,36 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CourseResource"];
+                };
+            };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description No such object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };
@@ -3270,6 +3566,36 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedContentFileList"];
                 };
             };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description No such object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
         };
     };
     v1_courses_contentfiles_retrieve: {
@@ -3291,6 +3617,36 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ContentFile"];
+                };
+            };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description No such object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };
@@ -3317,6 +3673,21 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedLearningResourceDepartmentList"];
                 };
             };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
         };
     };
     v1_departments_retrieve: {
@@ -3336,6 +3707,36 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LearningResourceDepartment"];
+                };
+            };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description No such object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };
@@ -3526,6 +3927,21 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedLearningResourceList"];
                 };
             };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
         };
     };
     v1_featured_retrieve: {
@@ -3545,6 +3961,36 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LearningResource"];
+                };
+            };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description No such object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };
@@ -3735,6 +4181,21 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedLearningResourceDisplayInfoResponseList"];
                 };
             };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
         };
     };
     v1_learning_resource_display_info_retrieve: {
@@ -3754,6 +4215,36 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LearningResourceDisplayInfoResponse"];
+                };
+            };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description No such object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };
@@ -3865,6 +4356,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Too many requests from this client; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
             };
             /** @description The search engine is unavailable */
             503: {
@@ -4061,6 +4567,21 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedLearningResourceList"];
                 };
             };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
         };
     };
     v1_learning_resources_retrieve: {
@@ -4080,6 +4601,36 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LearningResource"];
+                };
+            };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description No such object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };
@@ -4103,6 +4654,51 @@ export interface operations {
                     "application/json": components["schemas"]["LearningResource"][];
                 };
             };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description No such object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The engine or the endpoint's configuration is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
         };
     };
     v1_learning_resources_vector_similar_list: {
@@ -4122,6 +4718,51 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LearningResource"][];
+                };
+            };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description No such object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The engine or the endpoint's configuration is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };
@@ -4197,6 +4838,36 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedContentFileList"];
                 };
             };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description No such object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
         };
     };
     v1_learning_resources_contentfiles_retrieve: {
@@ -4218,6 +4889,36 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ContentFile"];
+                };
+            };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description No such object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };
@@ -4249,6 +4950,36 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedLearningResourceRelationshipList"];
                 };
             };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description No such object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
         };
     };
     v1_learning_resources_items_retrieve: {
@@ -4270,6 +5001,36 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LearningResourceRelationship"];
+                };
+            };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description No such object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };
@@ -4460,6 +5221,21 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedLearningResourceSummaryList"];
                 };
             };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
         };
     };
     v1_learningpaths_list: {
@@ -4648,6 +5424,21 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedLearningPathResourceList"];
                 };
             };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
         };
     };
     v1_learningpaths_retrieve: {
@@ -4667,6 +5458,36 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LearningPathResource"];
+                };
+            };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description No such object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };
@@ -4698,6 +5519,36 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedLearningPathRelationshipList"];
                 };
             };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description No such object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
         };
     };
     v1_learningpaths_items_retrieve: {
@@ -4719,6 +5570,36 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LearningPathRelationship"];
+                };
+            };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description No such object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };
@@ -4745,6 +5626,21 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedLearningResourceOfferorDetailList"];
                 };
             };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
         };
     };
     v1_offerors_retrieve: {
@@ -4764,6 +5660,36 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LearningResourceOfferorDetail"];
+                };
+            };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description No such object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };
@@ -4790,6 +5716,21 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedLearningResourcePlatformList"];
                 };
             };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
         };
     };
     v1_platforms_retrieve: {
@@ -4809,6 +5750,36 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LearningResourcePlatform"];
+                };
+            };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description No such object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };
@@ -4999,6 +5970,21 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedPodcastEpisodeResourceList"];
                 };
             };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
         };
     };
     v1_podcast_episodes_retrieve: {
@@ -5018,6 +6004,36 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PodcastEpisodeResource"];
+                };
+            };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description No such object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };
@@ -5208,6 +6224,21 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedPodcastResourceList"];
                 };
             };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
         };
     };
     v1_podcasts_retrieve: {
@@ -5227,6 +6258,36 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PodcastResource"];
+                };
+            };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description No such object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };
@@ -5258,6 +6319,36 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedLearningResourceRelationshipList"];
                 };
             };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description No such object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
         };
     };
     v1_podcasts_items_retrieve: {
@@ -5279,6 +6370,36 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LearningResourceRelationship"];
+                };
+            };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description No such object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };
@@ -5469,6 +6590,21 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedProgramResourceList"];
                 };
             };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
         };
     };
     v1_programs_retrieve: {
@@ -5488,6 +6624,36 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ProgramResource"];
+                };
+            };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description No such object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };
@@ -5514,6 +6680,21 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedLearningResourceSchoolList"];
                 };
             };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
         };
     };
     v1_schools_retrieve: {
@@ -5533,6 +6714,36 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LearningResourceSchool"];
+                };
+            };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description No such object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };
@@ -5565,6 +6776,21 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedLearningResourceTopicList"];
                 };
             };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
         };
     };
     v1_topics_retrieve: {
@@ -5584,6 +6810,36 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LearningResourceTopic"];
+                };
+            };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description No such object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };
@@ -5774,6 +7030,21 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedVideoPlaylistResourceList"];
                 };
             };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
         };
     };
     v1_video_playlists_retrieve: {
@@ -5793,6 +7064,36 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["VideoPlaylistResource"];
+                };
+            };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description No such object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };
@@ -5824,6 +7125,36 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedLearningResourceRelationshipList"];
                 };
             };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description No such object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
         };
     };
     v1_video_playlists_items_retrieve: {
@@ -5845,6 +7176,36 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LearningResourceRelationship"];
+                };
+            };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description No such object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };
@@ -6035,6 +7396,21 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedVideoResourceList"];
                 };
             };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
         };
     };
     v1_videos_retrieve: {
@@ -6054,6 +7430,36 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["VideoResource"];
+                };
+            };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description No such object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };
@@ -6080,6 +7486,111 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookResponse"];
                 };
             };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description A missing or invalid signature */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description A signature or key that does not match */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The request body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Too many requests from this client; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The engine or the endpoint's configuration is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
         };
     };
     v1_webhooks_content_files_delete_create: {
@@ -6104,6 +7615,111 @@ export interface operations {
                     "application/json": components["schemas"]["ContentFileWebHookRequest"];
                 };
             };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description A missing or invalid signature */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description A signature or key that does not match */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The request body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Too many requests from this client; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The engine or the endpoint's configuration is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
         };
     };
     v1_webhooks_ovs_videos_create: {
@@ -6126,6 +7742,111 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WebhookResponse"];
+                };
+            };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description A missing or invalid signature */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description A signature or key that does not match */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The request body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Too many requests from this client; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The engine or the endpoint's configuration is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };

@@ -51,6 +51,10 @@ class SearchBackend(ABC):
         """Replace the whole index with ``documents`` (``IndexDocument``s, or what ``prepare``
         made of them); searches keep answering meanwhile."""
 
+    def is_missing(self) -> bool:
+        """Whether the index does not exist at all (an engine that creates it on demand: no)."""
+        return False
+
     @abstractmethod
     def status(self) -> IndexStatus:
         """Document counts per index and whether the engine answers."""

@@ -378,12 +378,24 @@ class TantivyBackend(SearchBackend):
             index.register_tokenizer(name, analyzer)
         return index
 
-    def _ensure_open(self) -> tantivy.Index:
+    def is_missing(self) -> bool:
+        """No index has been built here (or its folder was deleted)."""
+        return not self._read_generation()
+
+    def _ensure_open(self, create: bool = False) -> tantivy.Index:
+        """The current index; a missing one is created only by writers (``create``): a reader
+        answers :class:`SearchUnavailable` instead of searching a quietly created empty index."""
         with self._lock:
             now = time.monotonic()
             if self._index is not None and now - self._last_reload < RELOAD_INTERVAL:
                 return self._index
             generation = self._read_generation()
+            if not generation and not create:
+                self._index = None
+                self._generation = ""
+                raise SearchUnavailable(
+                    f"no search index at {self.root}: run `learn index rebuild`"
+                )
             if not generation:
                 generation = "g1"
                 self.root.mkdir(parents=True, exist_ok=True)
@@ -393,7 +405,14 @@ class TantivyBackend(SearchBackend):
                 self._index = self._open_generation(generation, create=False)
                 self._generation = generation
             else:
-                self._index.reload()
+                try:
+                    self._index.reload()
+                except (ValueError, OSError) as exc:
+                    self._index = None
+                    raise SearchUnavailable(
+                        f"search index at {self.root / generation} cannot be reloaded ({exc}); "
+                        "run `learn index rebuild`"
+                    ) from exc
             self._last_reload = now
             return self._index
 
@@ -424,7 +443,7 @@ class TantivyBackend(SearchBackend):
         if not docs:
             return 0
         with self._lock:
-            index = self._ensure_open()
+            index = self._ensure_open(create=True)
             writer = self._writer(index)
             try:
                 for doc in docs:
@@ -442,7 +461,7 @@ class TantivyBackend(SearchBackend):
         if not id_list:
             return 0
         with self._lock:
-            idx = self._ensure_open()
+            idx = self._ensure_open(create=True)
             writer = self._writer(idx)
             try:
                 for doc_id in id_list:
@@ -468,7 +487,7 @@ class TantivyBackend(SearchBackend):
             ]
         )
         with self._lock:
-            idx = self._ensure_open()
+            idx = self._ensure_open(create=True)
             writer = self._writer(idx)
             try:
                 writer.delete_documents_by_query(query)
