@@ -1,7 +1,8 @@
 """``learn demo``: bring a fresh machine to a served, loaded catalog on the embedded defaults.
 
 Steps: migrate → taxonomy → catalog (the real OCW corpus from ../shared when present, otherwise the
-project's generated demo catalog) → search index → embeddings. Each step reports what it did.
+project's generated demo catalog) and each unit's featured list → search index → embeddings. Each
+step reports what it did.
 """
 
 from __future__ import annotations
@@ -49,6 +50,11 @@ def prepare_demo(echo: Echo = print, embed: bool = True) -> None:
                 f"{run.unchanged} unchanged, {run.skipped} skipped, {run.failed} failed"
                 + (f" ({run.message})" if run.message else "")
             )
+        from learn.catalog.featured import build_featured_lists
+
+        lists = build_featured_lists()
+        items = sum(lists.values())
+        echo(f"    featured lists: {len(lists)} units, {items} resources (the home carousels)")
 
     indexing = _optional("learn.search.indexing")
     if indexing is None:
