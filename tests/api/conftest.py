@@ -79,10 +79,20 @@ def _course_number_department_may_be_null(spec: dict[str, Any]) -> None:
         schema["properties"]["department"] = {"oneOf": [department, {"enum": [None]}]}
 
 
+def _feed_items_discriminate_on_feed_type(spec: dict[str, Any]) -> None:
+    """The v0 contract's ``FeedItem`` names ``resource_type`` as its discriminator, a property
+    neither item schema has; MIT Learn's serializer picks the shape by ``feed_type``, which its
+    responses carry. Declare the property the real API sends."""
+    schema = spec["components"]["schemas"].get("FeedItem")
+    if schema and "discriminator" in schema:
+        schema["discriminator"]["propertyName"] = "feed_type"
+
+
 def load_contract(shared_dir: Path, name: str) -> OpenAPI:
     spec = yaml.safe_load((shared_dir / name).read_text())
     _children_are_lists(spec)
     _course_number_department_may_be_null(spec)
+    _feed_items_discriminate_on_feed_type(spec)
     _nullable_refs_accept_null(spec)
     # The v1 spec declares a path parameter that /api/v1/contentfiles/ lacks: skip spec checks.
     return OpenAPI.from_dict(spec, config=Config(spec_validator_cls=None))
