@@ -12,7 +12,7 @@ from django.utils import timezone
 from factories import Catalog
 from rest_framework.test import APIClient
 
-from learn.catalog import models as catalog
+from learn.catalog import models as catalog_models
 from learn.catalog.models import Channel
 from learn.news_events import feeds
 from learn.news_events.loader import load_feed
@@ -88,14 +88,14 @@ def test_bad_news_input_is_a_clear_error(loaded_feeds: dict[str, int], api: APIC
 
 
 @pytest.fixture
-def testimonials(catalog: Catalog) -> dict[str, catalog.Testimonial]:
+def testimonials(catalog: Catalog) -> dict[str, catalog_models.Testimonial]:
     now = timezone.now()
     ocw_channel = Channel.objects.get(unit_id="ocw")
     made = {
-        "home": catalog.Testimonial.objects.create(
+        "home": catalog_models.Testimonial.objects.create(
             attestant_name="Ada", title="Learner", quote="It changed my career.", position=1
         ),
-        "ocw": catalog.Testimonial.objects.create(
+        "ocw": catalog_models.Testimonial.objects.create(
             attestant_name="Grace",
             title="Engineer",
             quote="OCW taught me compilers.",
@@ -103,7 +103,7 @@ def testimonials(catalog: Catalog) -> dict[str, catalog.Testimonial]:
             avatar_url="https://images.example.edu/grace.jpg",
             publish_date=now - timedelta(days=1),
         ),
-        "future": catalog.Testimonial.objects.create(
+        "future": catalog_models.Testimonial.objects.create(
             attestant_name="Future",
             title="Tomorrow",
             quote="Not yet.",
@@ -118,7 +118,7 @@ def testimonials(catalog: Catalog) -> dict[str, catalog.Testimonial]:
 
 
 def test_testimonials_validate_and_filter(
-    testimonials: dict[str, catalog.Testimonial], checked_v0: Any
+    testimonials: dict[str, catalog_models.Testimonial], checked_v0: Any
 ) -> None:
     page = checked_v0.get(f"{V0}/testimonials/")
     assert [t["attestant_name"] for t in page["results"]] == ["Ada", "Grace"]  # future hidden
@@ -137,7 +137,7 @@ def test_testimonials_validate_and_filter(
 
 
 def test_bad_testimonial_input_is_a_clear_error(
-    testimonials: dict[str, catalog.Testimonial], api: APIClient
+    testimonials: dict[str, catalog_models.Testimonial], api: APIClient
 ) -> None:
     for query, name in (
         ("offerors=nosuch", "offerors"),
