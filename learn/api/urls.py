@@ -1,4 +1,5 @@
-"""Routes of the v1 catalog API (plus our own OpenAPI schema)."""
+"""Routes of the v1 catalog API, the v0 channels, news/events and testimonials (plus our own
+OpenAPI schema)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 from rest_framework.viewsets import ViewSetMixin
 
-from learn.api import views
+from learn.api import channels, news_events, views
 
 router = SimpleRouter()
 router.register("learning_resources", views.LearningResourceViewSet, basename="learning_resources")
@@ -33,6 +34,14 @@ router.register("schools", views.SchoolViewSet, basename="schools")
 router.register("offerors", views.OfferorViewSet, basename="offerors")
 router.register("platforms", views.PlatformViewSet, basename="platforms")
 router.register("course_features", views.CourseFeatureViewSet, basename="course_features")
+
+v0_router = SimpleRouter()
+v0_router.register("channels", channels.ChannelViewSet, basename="channels")
+v0_router.register("news_events", news_events.FeedItemViewSet, basename="news_events")
+v0_router.register(
+    "news_events_sources", news_events.FeedSourceViewSet, basename="news_events_sources"
+)
+v0_router.register("testimonials", news_events.TestimonialViewSet, basename="testimonials")
 
 LIST: dict[str, Any] = {"get": "list"}
 DETAIL: dict[str, Any] = {"get": "retrieve"}
@@ -68,6 +77,17 @@ urlpatterns = [
         SpectacularSwaggerView.as_view(url_name="schema"),
         name="swagger-ui",
     ),
+    path(
+        "api/v0/channels/type/<str:channel_type>/<str:name>/",
+        channels.ChannelByTypeNameView.as_view(DETAIL),
+        name="channel_by_type_name",
+    ),
+    path(
+        "api/v0/channels/counts/<str:channel_type>/",
+        channels.ChannelCountsView.as_view(LIST),
+        name="channel_counts",
+    ),
+    path("api/v0/", include(v0_router.urls)),
     path("api/v1/", include(nested_routes)),
     path("api/v1/", include(router.urls)),
 ]

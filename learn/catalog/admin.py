@@ -18,6 +18,7 @@ from django.http import HttpRequest
 
 from learn.catalog.hooks import resources_changed, resources_removed
 from learn.catalog.models import (
+    Channel,
     ContentFile,
     Department,
     Instructor,
@@ -26,6 +27,7 @@ from learn.catalog.models import (
     Offeror,
     Platform,
     School,
+    Testimonial,
     Topic,
     TopicMapping,
 )
@@ -243,3 +245,23 @@ class PlatformAdmin(ReadOnlyAdmin):
     list_display = ("code", "name", "url", "is_edx", "has_content_files")
     list_filter = ("is_edx", "has_content_files")
     search_fields = ("code", "name")
+
+
+# ---------------------------------------------------------------- channels and testimonials
+
+
+@admin.register(Channel)
+class ChannelAdmin(ReadOnlyAdmin):
+    """Channels follow the taxonomy (``learn.catalog.channels``): view only."""
+
+    list_display = ("id", "channel_type", "name", "title", "search_filter", "published")
+    list_filter = ("channel_type", "published")
+    search_fields = ("name", "title")
+
+
+@admin.register(Testimonial)
+class TestimonialAdmin(CatalogAdmin):
+    list_display = ("attestant_name", "title", "position", "publish_date")
+    list_filter = ("offerors",)
+    search_fields = ("attestant_name", "title", "quote")
+    filter_horizontal = ("channels", "offerors")

@@ -6,3 +6,8 @@ class CatalogConfig(AppConfig):
     label = "catalog"
     verbose_name = "Catalog"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from learn.catalog.channels import connect_signals
+
+        connect_signals()

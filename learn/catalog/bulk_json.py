@@ -55,6 +55,7 @@ from learn.catalog.models import (
 from learn.catalog.queries import public_runs, with_related
 from learn.catalog.serializers import (
     RESOURCE_SERIALIZERS,
+    BlankTextField,
     LearningResourceImageSerializer,
     LearningResourceInstructorSerializer,
     LearningResourceOfferorSerializer,
@@ -107,7 +108,11 @@ def _plan(
             plan.append((name, HANDLER, handlers[name], field))
         elif field.source == "*":
             plan.append((name, INSTANCE, None, field))
-        elif len(field.source_attrs) == 1 and field.source_attrs[0] in columns:
+        elif (
+            len(field.source_attrs) == 1
+            and field.source_attrs[0] in columns
+            and not isinstance(field, BlankTextField)
+        ):
             plan.append((name, COLUMN, field.source_attrs[0], field))
         else:
             plan.append((name, DRF, None, field))

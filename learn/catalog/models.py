@@ -561,6 +561,72 @@ class FeaturedList(TimestampedModel):
         return f"featured list of {self.offeror_id}"
 
 
+# ---------------------------------------------------------------- channels and testimonials
+
+
+class ChannelType(models.TextChoices):
+    topic = "topic", "Topic"
+    department = "department", "Department"
+    unit = "unit", "Unit"
+    pathway = "pathway", "Pathway"
+
+
+class Channel(TimestampedModel):
+    """A channel page (``/c/<type>/<name>/``) of a topic, department or unit (offeror).
+
+    Rows are derived from the taxonomy and kept in step with it by ``learn.catalog.channels``:
+    the one of a topic, department or offeror is created, renamed and deleted with it. Pathway
+    channels have no source in the taxonomy (MIT Learn curates them by hand).
+    """
+
+    channel_type = models.CharField(max_length=16, choices=ChannelType.choices)
+    name = models.CharField(max_length=100)
+    title = models.CharField(max_length=100)
+    search_filter = models.CharField(max_length=2048, blank=True, default="")
+    public_description = models.TextField(blank=True, default="")
+    topic = models.OneToOneField(
+        Topic, null=True, blank=True, on_delete=models.CASCADE, related_name="channel"
+    )
+    department = models.OneToOneField(
+        Department, null=True, blank=True, on_delete=models.CASCADE, related_name="channel"
+    )
+    unit = models.OneToOneField(
+        Offeror, null=True, blank=True, on_delete=models.CASCADE, related_name="channel"
+    )
+    published = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["channel_type", "name"], name="unique_channel_name")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel_type}/{self.name}"
+
+
+class Testimonial(TimestampedModel):
+    """A quote shown on the home page and on unit channels (MIT Learn's "attestation")."""
+
+    attestant_name = models.CharField(max_length=200)
+    title = models.CharField(max_length=255, help_text="The attestant's title")
+    quote = models.TextField()
+    position = models.IntegerField(default=1, help_text="The position the quote occupies")
+    publish_date = models.DateTimeField(
+        null=True, blank=True, help_text="Shown from this time on (always when empty)"
+    )
+    avatar_url = models.URLField(max_length=2048, blank=True, default="")
+    cover_url = models.URLField(max_length=2048, blank=True, default="")
+    channels = models.ManyToManyField(Channel, blank=True, related_name="testimonials")
+    offerors = models.ManyToManyField(Offeror, blank=True, related_name="testimonials")
+
+    class Meta:
+        ordering = ["position", "-updated_on"]
+
+    def __str__(self) -> str:
+        return f"{self.attestant_name}: {self.quote[:40]}"
+
+
 def compute_free(resource_type: str, professional: bool, prices: list[Any]) -> bool:
     """A course or program is free when not professional and it has no price or a zero price."""
     if resource_type not in (ResourceType.course, ResourceType.program):

@@ -129,6 +129,27 @@ def course_number_values(resource: LearningResource | None) -> list[str]:
     return [str(num.get("value", "")) for num in course.course_numbers or [] if num.get("value")]
 
 
+# ---------------------------------------------------------------- blank text
+
+
+class BlankTextField(serializers.CharField):
+    """Free text that MIT Learn sends as ``""`` when it is missing, never ``null``.
+
+    MIT Learn's ETL stores missing descriptions, instructor names and image captions as empty
+    strings, and its clients rely on that (MIT's OER export calls ``.strip()`` on run descriptions
+    and formats authors as ``f"{last_name}, {first_name}"``). Learn's rows may hold NULL; this
+    field answers ``""`` for them, in the API and (same serializers) in search documents.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+    def get_attribute(self, instance: Any) -> Any:
+        value = super().get_attribute(instance)
+        return "" if value is None else value
+
+
 # ---------------------------------------------------------------- code/name fields
 
 
@@ -171,6 +192,9 @@ class CodeNameFieldSchema(OpenApiSerializerFieldExtension):
 
 
 class LearningResourceImageSerializer(serializers.ModelSerializer[Image]):
+    description = BlankTextField()
+    alt = BlankTextField()
+
     class Meta:
         model = Image
         fields = ["id", "url", "description", "alt"]
@@ -278,6 +302,10 @@ class LearningResourcePriceSerializer(serializers.ModelSerializer[Price]):
 
 
 class LearningResourceInstructorSerializer(serializers.ModelSerializer[Instructor]):
+    first_name = BlankTextField()
+    last_name = BlankTextField()
+    full_name = BlankTextField()
+
     class Meta:
         model = Instructor
         fields = ["id", "first_name", "last_name", "full_name"]
@@ -317,6 +345,8 @@ class LearningResourceRunSerializer(serializers.ModelSerializer[LearningResource
         child=serializers.CharField(max_length=24), allow_null=True, required=False
     )
     prices = serializers.SerializerMethodField()
+    description = BlankTextField()
+    full_description = BlankTextField()
 
     @extend_schema_field(LearningResourceInstructorSerializer(many=True, allow_null=True))
     def get_instructors(self, run: LearningResourceRun) -> list[dict[str, Any]]:
@@ -374,7 +404,7 @@ class LearningResourceRunSerializer(serializers.ModelSerializer[LearningResource
 
 class CourseNumberSerializer(serializers.Serializer[dict[str, Any]]):
     value = serializers.CharField()
-    # null when the source names no department and the number's prefix is no known department
+    # null when the number names no known department, as MIT Learn sends it
     department = LearningResourceDepartmentSerializer(allow_null=True)
     listing_type = serializers.CharField()
 
@@ -850,6 +880,8 @@ class LearningResourceBaseSerializer(serializers.ModelSerializer[LearningResourc
         child=serializers.CharField(max_length=24), allow_null=True, required=False
     )
     ocw_topics = serializers.ListField(child=serializers.CharField(max_length=128), required=False)
+    description = BlankTextField()
+    full_description = BlankTextField()
 
     class Meta:
         model = LearningResource
@@ -997,7 +1029,6 @@ def _direct_files(
 
 class VideoResourceSerializer(LearningResourceBaseSerializer):
     resource_type = _type_field(ResourceType.video)
-    description = serializers.CharField(read_only=True, allow_null=True)
     playlists = serializers.SerializerMethodField(
         help_text="Get the playlist id(s) the video belongs to"
     )
@@ -1021,7 +1052,6 @@ class VideoResourceSerializer(LearningResourceBaseSerializer):
 
 class DocumentResourceSerializer(LearningResourceBaseSerializer):
     resource_type = _type_field(ResourceType.document)
-    description = serializers.CharField(read_only=True, allow_null=True)
     content_files = serializers.SerializerMethodField()
 
     @extend_schema_field(NestedContentFileSerializer(many=True, allow_null=True))

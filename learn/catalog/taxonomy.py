@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.color import no_style
 from django.db import IntegrityError, connection, models, transaction
 
+from learn.catalog.channels import channel_counts, sync_channels
 from learn.catalog.hooks import resources_changed
 from learn.catalog.models import (
     Department,
@@ -75,6 +76,7 @@ class TaxonomyReport:
     skipped_mappings: dict[str, int] = field(default_factory=dict)  # unknown offeror → names
     ignored_fields: dict[str, list[str]] = field(default_factory=dict)  # file → fields
     announced_resources: int = 0  # resources re-announced through the change hook
+    channels: dict[str, int] = field(default_factory=dict)  # channel type → channels after load
 
     @property
     def changed(self) -> bool:
@@ -104,6 +106,9 @@ class TaxonomyReport:
             out.append(f"  ignored fields not in the model in {file_name}: {', '.join(names)}")
         if self.announced_resources:
             out.append(f"  {self.announced_resources} resources announced for re-indexing")
+        if self.channels:
+            kinds = ", ".join(f"{n} {kind}" for kind, n in self.channels.items())
+            out.append(f"  channels in step with the taxonomy: {kinds}")
         total = sum(c.written for c in self.counts.values())
         out.append(f"{total} rows written." if total else "Nothing changed.")
         return out
@@ -128,6 +133,8 @@ def load_taxonomy(source: str | Path) -> TaxonomyReport:
             report.counts[kind], touched[model] = _sync_fixture(model, data.fixtures[model])
         report.counts["topics"], touched[Topic] = _sync_topics(data.topics)
         report.counts["topic mappings"] = _sync_mappings(data.topics, report)
+        sync_channels()
+        report.channels = channel_counts()
         announced = _resources_showing(touched)
         if announced:
             transaction.on_commit(lambda: resources_changed(announced))

@@ -1,9 +1,9 @@
 """``learn demo``: bring a fresh machine to a served, loaded catalog on the embedded defaults.
 
 Steps: migrate → taxonomy → catalog (the real OCW corpus from ../shared when present, otherwise the
-project's generated demo catalog) → every recorded source in ../shared/fixtures/sources, replayed
-through a local stand-in → search index → embeddings. Each step prints one line with its counts
-and its time.
+project's generated demo catalog) and each unit's featured list → every recorded source in
+../shared/fixtures/sources, replayed through a local stand-in → search index → embeddings. Each
+step prints one line with its counts and its time.
 """
 
 from __future__ import annotations
@@ -80,6 +80,12 @@ def prepare_demo(echo: Echo = print, embed: bool = True, replay: bool = True) ->
 
     with _step(echo, 4, "loading every recorded source through a local stand-in") as out:
         out.extend(_replay_lines(replay))
+        if pipeline is not None:
+            from learn.catalog.featured import build_featured_lists
+
+            lists = build_featured_lists()
+            items = sum(lists.values())
+            out.append(f"featured lists: {len(lists)} units, {items} resources (home carousels)")
 
     indexing = _optional("learn.search.indexing")
     with _step(echo, 5, "building the search index") as out:

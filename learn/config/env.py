@@ -32,6 +32,9 @@ class LearnEnv(BaseSettings):
     # Tasks run in the calling process when no broker is configured (embedded mode).
     celery_task_always_eager: bool | None = None
     app_base_url: str = "http://localhost:8062"
+    # Browser origins (comma-separated, scheme://host[:port]) that may call the API with
+    # credentials, e.g. MIT Learn's own front end on another host; also CSRF-trusted.
+    cors_allowed_origins: str = ""
     api_max_page_size: int = 100
     # Reliability and security limits (learn.config.body_guard, learn.api.limits, settings).
     body_read_timeout: float = Field(
@@ -177,6 +180,10 @@ class LearnEnv(BaseSettings):
     )
     # YouTube transcripts (learn/etl/sources/youtube_transcripts.py): the timedtext endpoint.
     youtube_timedtext_url: str = "https://www.youtube.com/api/timedtext"
+
+    @property
+    def cors_origins(self) -> list[str]:
+        return [o.strip().rstrip("/") for o in self.cors_allowed_origins.split(",") if o.strip()]
 
     @property
     def var_dir(self) -> Path:

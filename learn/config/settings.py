@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "django_filters",
+    "corsheaders",
     "drf_spectacular",
     "learn.catalog",
     "learn.etl",
@@ -37,6 +38,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "learn.api.limits.ContentSecurityPolicyMiddleware",
     "learn.api.limits.LoginRateLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -76,6 +78,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = ENV.max_request_body_bytes
 DATA_UPLOAD_MAX_NUMBER_FIELDS = ENV.max_request_fields
 BODY_READ_TIMEOUT = ENV.body_read_timeout
 BODY_IDLE_TIMEOUT = ENV.body_idle_timeout
+
+# CORS: only the configured origins may read responses, and only they get credentials.
+CORS_ALLOWED_ORIGINS = ENV.cors_origins
+CORS_ALLOW_CREDENTIALS = True
+CSRF_TRUSTED_ORIGINS = ENV.cors_origins
 
 ROOT_URLCONF = "learn.config.urls"
 WSGI_APPLICATION = "learn.config.wsgi.application"
