@@ -266,7 +266,8 @@ def test_count_pages_and_facets_cover_every_lexical_match_beyond_the_pool(
     result, flags = hybrid.hybrid_search(query, lexical, pool=pool)
     assert flags["search_mode"] == "hybrid"
     dense, _ = hybrid._dense_ranked(query, resource_query_vector(text), {}, pool)
-    dense_only = {rid for rid, _ in dense} - {h.id for h in plain.hits}
+    above = {rid for rid, score in dense if score >= hybrid.DENSE_ONLY_FLOOR}
+    dense_only = above - {h.id for h in plain.hits}
     assert bool(dense_only) if dense_only_expected else plain.total > pool
     # every lexical match, plus the dense-only candidates, each once
     assert result.total == plain.total + len(dense_only)
