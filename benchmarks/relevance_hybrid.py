@@ -67,15 +67,15 @@ def main() -> None:
         "--queries", type=Path, help="another judged query file of the same shape (default: dev)"
     )
     args = parser.parse_args()
-    from learn.cli.main import setup_django
+    from learn.config.bootstrap import setup_django
 
     setup_django()
     from learn.config.env import get_env
+    from learn.retrieval.hydration import resources_json
+    from learn.retrieval.modes import lexical_search
     from learn.search.backends import get_backend
-    from learn.search.modes import lexical_search
     from learn.search.query import SearchQuery
     from learn.vectors import hybrid
-    from learn.vectors.responses import resources_json
     from learn.vectors.search import SearchParams, search_resources
 
     shared = get_env().shared_path()

@@ -21,7 +21,7 @@ class Tuning:
     /api/v0/learning_resources_search_admin_params/.
 
     ``search_mode`` here is the lexical engines' default. "hybrid" is handled above the engines
-    (learn.vectors.hybrid); a backend handed "hybrid" ranks as with "phrase".
+    (learn.retrieval.hybrid); a backend handed "hybrid" ranks as with "phrase".
     """
 
     search_mode: str = "phrase"

@@ -1,5 +1,5 @@
 """Lexical modes loosen a long query that finds too little: all but one of its concepts, then half
-of them (engine-neutral policy in learn.search.modes, the engine's ``word_match``)."""
+of them (engine-neutral policy in learn.retrieval.modes, the engine's ``word_match``)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from dataclasses import replace
 import pytest
 from factories import Catalog, build_catalog
 
+from learn.retrieval.modes import lexical_search, run_search
 from learn.search.backends.tantivy import TantivyBackend
 from learn.search.indexing import rebuild_index
-from learn.search.modes import lexical_search, run_search
 from learn.search.query import SearchQuery, Tuning
 from learn.search.text import needed_concepts
 

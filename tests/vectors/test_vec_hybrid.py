@@ -176,7 +176,7 @@ def test_results_rendered_from_the_lexical_index_match_the_database(
 ) -> None:
     from learn.catalog.queries import published_resources
     from learn.catalog.serializers import serialize_resources
-    from learn.vectors.responses import _from_search_index, resources_json
+    from learn.retrieval.hydration import _from_search_index, resources_json
 
     ids = sorted(both.ids("algorithms", "linear_algebra", "mechanics"))
     from_index = _from_search_index(ids)
@@ -490,8 +490,8 @@ def test_hybrid_embeds_the_typed_words_when_the_correction_finds_nothing(
 
 
 def test_exact_signals_of_a_query() -> None:
+    from learn.retrieval.exact_signals import exact_signal
     from learn.search.query import Hit
-    from learn.vectors.exact_signals import exact_signal
 
     hits = [
         Hit(

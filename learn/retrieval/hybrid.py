@@ -16,13 +16,13 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Any
 
+from learn.retrieval.exact_signals import exact_signal
+from learn.retrieval.fusion import Method, fuse
+from learn.retrieval.modes import lexical_search
 from learn.search.backends.base import SearchBackend
-from learn.search.modes import lexical_search
 from learn.search.query import BOOLEAN_FACETS, Hit, SearchQuery, SearchResult
 from learn.vectors.documents import RESOURCES
 from learn.vectors.embedders import EmbeddingError
-from learn.vectors.exact_signals import exact_signal
-from learn.vectors.fusion import Method, fuse
 from learn.vectors.search import (
     DENSE_MIN_CUTOFF,
     SearchPage,
@@ -441,7 +441,7 @@ def _fused_page(
 def _sources(
     ids: list[str], lexical: dict[str, Hit], dense_only: dict[str, dict[str, Any]]
 ) -> dict[str, dict[str, Any]]:
-    from learn.vectors.responses import resources_json
+    from learn.retrieval.hydration import resources_json
 
     out = {rid: lexical[rid].source for rid in ids if rid in lexical}
     out.update({rid: dense_only[rid] for rid in ids if rid in dense_only})

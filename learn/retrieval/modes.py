@@ -66,12 +66,12 @@ def run_search(query: SearchQuery, explicit: bool = True) -> tuple[SearchResult,
     """The result and the response metadata flags (``search_mode`` used, hybrid's fusion).
 
     ``explicit=False``: hybrid is only the default mode, so it answers quietly lexically when no
-    resource is embedded or the vector side fails (``learn.vectors.hybrid.hybrid_search``).
+    resource is embedded or the vector side fails (``learn.retrieval.hybrid.hybrid_search``).
     """
     backend = get_backend()
     if query.tuning.search_mode == "hybrid" and query.index == "resource":
         # Lazy: learn.vectors depends on learn.search, not the other way round.
-        from learn.vectors.hybrid import hybrid_search
+        from learn.retrieval.hybrid import hybrid_search
 
         result, flags = hybrid_search(query, backend, explicit=explicit)
     else:
