@@ -71,11 +71,11 @@ def main() -> None:
 
     setup_django()
     from learn.config.env import get_env
+    from learn.retrieval import hybrid
     from learn.retrieval.hydration import resources_json
-    from learn.retrieval.modes import lexical_search
+    from learn.retrieval.lexical import lexical_search
     from learn.search.backends import get_backend
     from learn.search.query import SearchQuery
-    from learn.vectors import hybrid
     from learn.vectors.search import SearchParams, search_resources
 
     shared = get_env().shared_path()

@@ -18,7 +18,7 @@ from typing import Any
 
 from learn.retrieval.exact_signals import exact_signal
 from learn.retrieval.fusion import Method, fuse
-from learn.retrieval.modes import lexical_search
+from learn.retrieval.lexical import lexical_search
 from learn.search.backends.base import SearchBackend
 from learn.search.query import BOOLEAN_FACETS, Hit, SearchQuery, SearchResult
 from learn.vectors.documents import RESOURCES

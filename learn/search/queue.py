@@ -37,11 +37,14 @@ def enqueue(ids: Iterable[int], action: str, index: str = "resource") -> int:
     return len(rows)
 
 
+DRAIN_TASK = "learn.search.drain_index_queue"  # learn.search.tasks (named: no import cycle)
+
+
 def _schedule_drain() -> None:
-    from learn.search.tasks import drain_index_queue
+    from learn.config.celery import app
 
     try:
-        drain_index_queue.delay()
+        app.send_task(DRAIN_TASK)
     except Exception:  # broker down: the beat schedule drains later, nothing is lost
         logger.warning("could not schedule an index drain; the queue keeps the changes")
 

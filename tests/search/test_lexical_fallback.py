@@ -8,7 +8,8 @@ from dataclasses import replace
 import pytest
 from factories import Catalog, build_catalog
 
-from learn.retrieval.modes import lexical_search, run_search
+from learn.retrieval.lexical import lexical_search
+from learn.retrieval.modes import run_search
 from learn.search.backends.tantivy import TantivyBackend
 from learn.search.indexing import rebuild_index
 from learn.search.query import SearchQuery, Tuning

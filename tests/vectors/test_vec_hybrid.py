@@ -9,11 +9,11 @@ import pytest
 from django.test import Client
 from factories import Catalog
 
+from learn.retrieval import hybrid
 from learn.search.backends import reset_backend
 from learn.search.backends.tantivy import TantivyBackend
 from learn.search.indexing import rebuild_index
 from learn.search.query import SearchQuery
-from learn.vectors import hybrid
 from learn.vectors.store import VectorStore, set_store
 from learn.vectors.store.server import ServerStore
 
