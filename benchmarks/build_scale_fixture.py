@@ -34,7 +34,7 @@ def main() -> None:
         if (source / name).exists():
             shutil.copy2(source / name, target / name)
     os.environ["LEARN_VAR_DIR"] = str(target)
-    from learn.cli.main import setup_django
+    from learn.config.bootstrap import setup_django
 
     setup_django()
     count = upserted = optimized = 0.0

@@ -17,7 +17,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--source", default=None)
     args = parser.parse_args()
-    from learn.cli.main import setup_django
+    from learn.config.bootstrap import setup_django
 
     setup_django()
     from learn.catalog.models import LearningResource

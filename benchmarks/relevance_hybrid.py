@@ -67,14 +67,15 @@ def main() -> None:
         "--queries", type=Path, help="another judged query file of the same shape (default: dev)"
     )
     args = parser.parse_args()
-    from learn.cli.main import setup_django
+    from learn.config.bootstrap import setup_django
 
     setup_django()
     from learn.config.env import get_env
+    from learn.retrieval import hybrid
+    from learn.retrieval.hydration import resources_json
+    from learn.retrieval.lexical import lexical_search
     from learn.search.backends import get_backend
     from learn.search.query import SearchQuery
-    from learn.vectors import hybrid
-    from learn.vectors.responses import resources_json
     from learn.vectors.search import SearchParams, search_resources
 
     shared = get_env().shared_path()
@@ -84,9 +85,9 @@ def main() -> None:
     backend = get_backend()
 
     def lexical(q: str) -> list[str]:
-        return [
-            h.source.get("url") or "" for h in backend.search(SearchQuery(text=q, limit=10)).hits
-        ]
+        # search_mode=phrase as served: the engine's answer with the lexical fallback.
+        hits = lexical_search(backend, SearchQuery(text=q, limit=10)).hits
+        return [h.source.get("url") or "" for h in hits]
 
     def dense(q: str) -> list[str]:
         page = search_resources(SearchParams(q=q, limit=10))

@@ -30,7 +30,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    from learn.cli.main import setup_django
+    from learn.config.bootstrap import setup_django
 
     setup_django()
     from django.conf import settings

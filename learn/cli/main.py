@@ -14,6 +14,8 @@ from typing import Annotated
 
 import typer
 
+from learn.config.bootstrap import setup_django
+
 app = typer.Typer(
     name="learn",
     help="Learn: learning-resource discovery platform (catalog, ETL, search, API).",
@@ -29,17 +31,10 @@ app.add_typer(taxonomy_app, name="taxonomy")
 SUBCOMMANDS: list[tuple[str, str]] = [
     ("learn.etl.cli", "etl"),
     ("learn.search.cli", "index"),
-    ("learn.search.eval_cli", "eval"),
+    ("learn.retrieval.eval_cli", "eval"),
     ("learn.vectors.cli", "embeddings"),
     ("learn.news_events.cli", "news"),
 ]
-
-
-def setup_django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "learn.config.settings")
-    import django
-
-    django.setup()
 
 
 def _register_subcommands() -> None:

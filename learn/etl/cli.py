@@ -24,7 +24,7 @@ app.add_typer(content_app, name="content")
 
 
 def _setup() -> None:
-    from learn.cli.main import setup_django
+    from learn.config.bootstrap import setup_django
 
     setup_django()
 

@@ -12,20 +12,9 @@ from typing import Any
 from celery import Task
 
 from learn.config.celery import app
+from learn.etl.task_options import RETRY_OPTIONS, EtlNetworkError
 
-
-class EtlNetworkError(Exception):
-    """Raised inside the task so Celery's autoretry sees a network failure."""
-
-
-RETRY_OPTIONS: dict[str, Any] = {
-    "acks_late": True,
-    "autoretry_for": (EtlNetworkError,),
-    "retry_backoff": 60,
-    "retry_backoff_max": 3600,
-    "retry_jitter": True,
-    "max_retries": 3,
-}
+__all__ = ["RETRY_OPTIONS", "EtlNetworkError"]
 
 
 def _run(name: str, source: str | None = None, force: bool = False) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from django.utils import timezone
 from learn.config.celery import app
 from learn.config.env import get_env
 from learn.etl.content.tasks import NO_REDELIVERY, EdxContentTask, summary
-from learn.etl.tasks import RETRY_OPTIONS, EtlNetworkError
+from learn.etl.task_options import RETRY_OPTIONS, EtlNetworkError
 
 
 def run_summary(run: Any) -> dict[str, Any]:

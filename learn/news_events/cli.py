@@ -16,7 +16,7 @@ def run(
     ] = None,
 ) -> None:
     """Fetch and store the configured feeds (medium, mitpe_news, mitpe_events, ol_events)."""
-    from learn.cli.main import setup_django
+    from learn.config.bootstrap import setup_django
 
     setup_django()
     from learn.news_events.run import run_feeds

@@ -10,7 +10,7 @@ app = typer.Typer(help="Search index: rebuild from the catalog, show status, dra
 
 
 def _setup() -> None:
-    from learn.cli.main import setup_django
+    from learn.config.bootstrap import setup_django
 
     setup_django()
 

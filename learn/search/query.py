@@ -10,6 +10,7 @@ CONTENT_FILE_INDEX = "content_file"
 IndexName = Literal["resource", "content_file"]
 
 SearchMode = Literal["phrase", "best_fields", "most_fields", "hybrid"]
+WordMatch = Literal["most", "some"]
 SEARCH_MODES: tuple[str, ...] = ("phrase", "best_fields", "most_fields", "hybrid")
 
 
@@ -20,7 +21,7 @@ class Tuning:
     /api/v0/learning_resources_search_admin_params/.
 
     ``search_mode`` here is the lexical engines' default. "hybrid" is handled above the engines
-    (learn.vectors.hybrid); a backend handed "hybrid" ranks as with "phrase".
+    (learn.retrieval.hybrid); a backend handed "hybrid" ranks as with "phrase".
     """
 
     search_mode: str = "phrase"
@@ -112,6 +113,13 @@ class SearchQuery:
     tuning: Tuning = DEFAULT_TUNING
     show_ocw_files: bool = False
     explain: bool = False
+    # How many of the query's concepts a document needs: "most" (every one, or all but one from
+    # three on) or "some" (half of them: the fallback when "most" finds nothing or too little).
+    word_match: WordMatch = "most"
+    # Documents in the result set whatever the text (hybrid's dense candidates). Only a sorted
+    # request reads them: it orders the relevance-ranked set plus these, so every sort orders
+    # the same set the relevance order does.
+    also_ids: tuple[str, ...] = ()
 
 
 @dataclass

@@ -148,6 +148,17 @@ def parse(text: str) -> ParsedQuery:
     return parsed
 
 
+def needed_concepts(concepts: int, word_match: str = "most") -> int:
+    """How many of a query's required concepts (words, phrases, course numbers) a document must
+    match: all but one from three on, one of two ("most"); half of them, rounded up ("some":
+    the fallback for long questions that "most" leaves with nothing or too little)."""
+    if concepts <= 1:
+        return 1
+    if word_match == "some":
+        return max(1, (concepts + 1) // 2)
+    return concepts - 1 if concepts >= 3 else 1
+
+
 def max_typos(word: str) -> int:
     """Algolia's defaults: one typo from 4 characters, two from 8."""
     if len(word) >= 8:

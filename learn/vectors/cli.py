@@ -17,7 +17,7 @@ app = typer.Typer(
 
 
 def _setup() -> None:
-    from learn.cli.main import setup_django
+    from learn.config.bootstrap import setup_django
 
     setup_django()
 

@@ -26,7 +26,7 @@ def search_backend(tmp_path: Path) -> Iterator[TantivyBackend]:
 def _no_resource_vectors(tmp_path: Path) -> Iterator[None]:
     """An empty vector store: the default search mode (hybrid) answers lexically, as it does in a
     deployment where no resource is embedded yet, and never reads the project's own store."""
-    from learn.vectors.hybrid import forget_vector_presence
+    from learn.retrieval.hybrid import forget_vector_presence
     from learn.vectors.store import set_store
     from learn.vectors.store.edge import EdgeStore
 

@@ -131,7 +131,7 @@ def test_cli_status_and_drain(catalog: Catalog, search_backend: TantivyBackend) 
 def test_cli_eval_relevance(
     catalog: Catalog, search_backend: TantivyBackend, tmp_path: Path
 ) -> None:
-    from learn.search.eval_cli import app as eval_app
+    from learn.retrieval.eval_cli import app as eval_app
 
     rebuild_index(search_backend)
     judgments = tmp_path / "judgments.json"

@@ -117,9 +117,15 @@ def test_filters_and_disjunctive_facets(indexed: Catalog, contract: OpenAPI) -> 
     assert {b["key"] for b in body["metadata"]["aggregations"]["free"]} == {"true", "false"}
 
 
-def test_did_you_mean(indexed: Catalog, contract: OpenAPI) -> None:
-    body = get(contract, f"{SEARCH}?q=algoritms&resource_type=podcast")
-    assert body["count"] == 0 and body["metadata"]["suggest"] == ["algorithms"]
+def test_did_you_mean_only_when_the_correction_finds_results(
+    indexed: Catalog, contract: OpenAPI
+) -> None:
+    body = get(contract, f"{SEARCH}?q=algoritms&search_mode=phrase")
+    assert body["count"] > 0 and body["metadata"]["suggest"] == ["algorithms"]
+    # No podcast is about algorithms: the correction would find nothing, so none is offered.
+    body = get(contract, f"{SEARCH}?q=algoritms&resource_type=podcast&search_mode=phrase")
+    assert body["count"] == 0 and body["metadata"]["suggest"] == []
+    assert get(contract, f"{SEARCH}?q=algorithms&resource_type=podcast")["count"] == 0
 
 
 def test_content_file_search(indexed: Catalog, contract: OpenAPI) -> None:

@@ -73,7 +73,7 @@ def _clear(edge: EdgeStore) -> None:
 
 @pytest.fixture
 def store(_session_store: EdgeStore, embedder: Embedder) -> Iterator[VectorStore]:
-    from learn.vectors.hybrid import forget_vector_presence
+    from learn.retrieval.hybrid import forget_vector_presence
 
     _clear(_session_store)
     previous = set_store(_session_store)

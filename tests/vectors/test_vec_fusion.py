@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from learn.vectors.fusion import fuse, rrf, score_fusion
+from learn.retrieval.fusion import fuse, rrf, score_fusion
 
 
 def test_rrf_rewards_items_in_both_lists() -> None:

@@ -9,11 +9,11 @@ import pytest
 from django.test import Client
 from factories import Catalog
 
+from learn.retrieval import hybrid
 from learn.search.backends import reset_backend
 from learn.search.backends.tantivy import TantivyBackend
 from learn.search.indexing import rebuild_index
 from learn.search.query import SearchQuery
-from learn.vectors import hybrid
 from learn.vectors.store import VectorStore, set_store
 from learn.vectors.store.server import ServerStore
 
@@ -176,7 +176,7 @@ def test_results_rendered_from_the_lexical_index_match_the_database(
 ) -> None:
     from learn.catalog.queries import published_resources
     from learn.catalog.serializers import serialize_resources
-    from learn.vectors.responses import _from_search_index, resources_json
+    from learn.retrieval.hydration import _from_search_index, resources_json
 
     ids = sorted(both.ids("algorithms", "linear_algebra", "mechanics"))
     from_index = _from_search_index(ids)
@@ -266,7 +266,8 @@ def test_count_pages_and_facets_cover_every_lexical_match_beyond_the_pool(
     result, flags = hybrid.hybrid_search(query, lexical, pool=pool)
     assert flags["search_mode"] == "hybrid"
     dense, _ = hybrid._dense_ranked(query, resource_query_vector(text), {}, pool)
-    dense_only = {rid for rid, _ in dense} - {h.id for h in plain.hits}
+    above = {rid for rid, score in dense if score >= hybrid.DENSE_ONLY_FLOOR}
+    dense_only = above - {h.id for h in plain.hits}
     assert bool(dense_only) if dense_only_expected else plain.total > pool
     # every lexical match, plus the dense-only candidates, each once
     assert result.total == plain.total + len(dense_only)
@@ -483,3 +484,119 @@ def test_hybrid_embeds_the_typed_words_when_the_correction_finds_nothing(
     assert first.total == 0 and first.suggest  # the corpus lacks some words: a "correction"
     hybrid.hybrid_search(SearchQuery(text=text), lexical)
     assert embedded_texts == [text]
+
+
+# ------------------------------------------------------------ exact signals and one result set
+
+
+def test_exact_signals_of_a_query() -> None:
+    from learn.retrieval.exact_signals import exact_signal
+    from learn.search.query import Hit
+
+    hits = [
+        Hit(
+            id="1",
+            score=9.0,
+            source={
+                "title": "Design and Analysis of Algorithms",
+                "course": {"course_numbers": [{"value": "6.046J"}]},
+                "runs": [{"instructors": [{"first_name": "Erik", "last_name": "Demaine"}]}],
+            },
+        ),
+        Hit(id="2", score=5.0, source={"title": "Quantum Physics I", "runs": []}),
+        Hit(
+            id="3",
+            score=4.0,
+            source={"title": "Statistics", "runs": [{"instructors": [{"full_name": "Ann Good"}]}]},
+        ),
+    ]
+    assert exact_signal("6.046 algorithms", hits) == "course_number"
+    assert exact_signal("6.046J", hits) == "course_number"
+    assert exact_signal("quantum physics i", hits) == "title"
+    assert exact_signal("Demaine algorithms", hits) == "instructor"
+    assert exact_signal("6.006 algorithms", hits) is None  # another number
+    assert exact_signal("quantum physics", hits) is None  # part of a title is not the title
+    assert exact_signal("how do algorithms work", hits) is None
+    assert exact_signal("good statistics", hits) == "instructor"
+    assert exact_signal("what is a good first course on statistics", hits) is None  # a question
+    assert exact_signal("6.046 algorithms", []) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "signal"),
+    [
+        ("6.006 algorithms", "course_number"),
+        ("18.06 matrices", "course_number"),
+        ("Linear Algebra", "title"),
+        ("Introduction to Algorithms", "title"),
+        ("Strang linear algebra", "instructor"),
+        ("Demaine algorithms", "instructor"),
+    ],
+)
+def test_hybrid_never_ranks_an_exact_signal_below_phrase(
+    both: Catalog, lexical: TantivyBackend, text: str, signal: str
+) -> None:
+    # The whole phrase order (not only its top hit) leads the hybrid order; dense only adds.
+    phrase = _ids(lexical.search(SearchQuery(text=text, limit=10)))
+    result, flags = hybrid.hybrid_search(SearchQuery(text=text, limit=10), lexical)
+    assert flags["exact_signal"] == signal and flags["lexical_weight"] == 1.0
+    assert phrase and _ids(result)[: len(phrase)] == phrase
+
+
+def test_a_question_has_no_exact_signal(both: Catalog, lexical: TantivyBackend) -> None:
+    _, flags = hybrid.hybrid_search(SearchQuery(text="matrices and eigenvalues"), lexical)
+    assert "exact_signal" not in flags and flags["lexical_weight"] < 1.0
+
+
+def test_nonsense_finds_nothing(both: Catalog, lexical: TantivyBackend) -> None:
+    for text in ("zzqxjv", "qwxzkvbn fjdksla"):
+        query = SearchQuery(text=text, limit=10, aggregations=("resource_type",))
+        result, flags = hybrid.hybrid_search(query, lexical)
+        assert flags["dense_only_floor"] == hybrid.DENSE_ONLY_FLOOR
+        assert result.total == 0 and result.hits == [], text
+        assert result.aggregations == {"resource_type": []}
+
+
+def test_dense_only_candidates_need_the_similarity_floor(
+    both: Catalog, lexical: TantivyBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    query = SearchQuery(text="matrices and eigenvalues", limit=50)
+    kept, _ = hybrid.hybrid_search(query, lexical)
+    monkeypatch.setattr(hybrid, "DENSE_ONLY_FLOOR", 0.99)
+    strict, _ = hybrid.hybrid_search(query, lexical)
+    assert strict.total == lexical.search(query).total < kept.total
+
+
+@pytest.mark.parametrize("text", ["matrices and eigenvalues", "engineering", "Linear Algebra"])
+def test_every_sort_orders_the_hybrid_set(
+    both: Catalog, lexical: TantivyBackend, text: str
+) -> None:
+    base = SearchQuery(text=text, limit=100, aggregations=("resource_type", "platform"))
+    ranked, _ = hybrid.hybrid_search(base, lexical)
+    assert ranked.total == len(ranked.hits) > 0
+    for sort in ("-id", "new", "-views", "mitcoursenumber", "start_date"):
+        ordered, flags = hybrid.hybrid_search(replace(base, sort=sort), lexical)
+        assert flags["search_mode"] == "hybrid"
+        assert ordered.total == ranked.total, sort
+        assert sorted(_ids(ordered)) == sorted(_ids(ranked)), sort
+        assert ordered.aggregations == ranked.aggregations, sort
+    by_id, _ = hybrid.hybrid_search(replace(base, sort="-id"), lexical)
+    assert _ids(by_id) == sorted(_ids(ranked), reverse=True)
+    pages = [
+        _ids(hybrid.hybrid_search(replace(base, sort="-id", limit=2, offset=o), lexical)[0])
+        for o in range(0, ranked.total, 2)
+    ]
+    assert [i for p in pages for i in p] == _ids(by_id)
+
+
+def test_facet_counts_are_counts_within_the_hybrid_set(
+    both: Catalog, lexical: TantivyBackend
+) -> None:
+    base = SearchQuery(text="matrices and eigenvalues", limit=100, aggregations=("platform",))
+    result, _ = hybrid.hybrid_search(base, lexical)
+    for bucket in result.aggregations["platform"]:
+        picked, _ = hybrid.hybrid_search(
+            replace(base, filters={"platform": (bucket["key"],)}), lexical
+        )
+        assert picked.total == bucket["doc_count"] == len(picked.hits), bucket
+        assert {h.source["platform"]["code"] for h in picked.hits} == {bucket["key"]}

@@ -22,7 +22,7 @@ def ingest(
     ] = None,
 ) -> None:
     """Extract and load the content files of PLATFORM's courses found in --source."""
-    from learn.cli.main import setup_django
+    from learn.config.bootstrap import setup_django
 
     setup_django()
     from learn.etl.content.ingest import ContentSourceError, ingest_content_files

@@ -282,6 +282,12 @@ def text_query(query: SearchQuery) -> dict[str, Any] | None:
     for phrase in parsed.phrases:
         must.append({"multi_match": {"query": phrase, "type": "phrase", "fields": fields}})
     words = " ".join(parsed.words())
+    # "some": a document needs half of the words (the fallback when all of them find too little).
+    match: dict[str, Any] = (
+        {"operator": "and"}
+        if query.word_match != "some"
+        else {"operator": "or", "minimum_should_match": "50%"}
+    )
     if words:
         mode = query.tuning.search_mode  # "hybrid" is fused above the engine: ranked as phrase
         if mode in ("best_fields", "most_fields"):
@@ -291,7 +297,7 @@ def text_query(query: SearchQuery) -> dict[str, Any] | None:
                         "query": words,
                         "type": mode,
                         "fields": fields,
-                        "operator": "and",
+                        **match,
                         "fuzziness": "AUTO:4,8",
                         "prefix_length": 0,
                     }
@@ -304,7 +310,7 @@ def text_query(query: SearchQuery) -> dict[str, Any] | None:
                         "query": words,
                         "type": "best_fields",
                         "fields": fields,
-                        "operator": "and",
+                        **match,
                         "fuzziness": "AUTO:4,8",
                     }
                 }
@@ -342,7 +348,11 @@ def search_body(query: SearchQuery, now: float) -> dict[str, Any]:
         base_filter.append({"bool": {"must_not": [{"term": {"search.f.hidden_ocw_file": "true"}}]}})
     text = text_query(query)
     main: dict[str, Any] = {"bool": {"filter": base_filter}}
-    if text is not None:
+    if text is not None and query.sort and query.also_ids:
+        # Sorted hybrid: the text's matches plus the dense candidates, in the field's order.
+        ids = _filter_clause("id", tuple(query.also_ids))
+        main["bool"]["must"] = [{"bool": {"should": [text, ids], "minimum_should_match": 1}}]
+    elif text is not None:
         main["bool"]["must"] = [text]
         decay = 1.0 - query.tuning.yearly_decay_percent / 100.0
         main = {

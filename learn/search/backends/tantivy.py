@@ -19,7 +19,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +39,7 @@ from learn.search.query import (
     SearchQuery,
     SearchResult,
 )
-from learn.search.text import ParsedQuery, Unit, max_typos, parse
+from learn.search.text import ParsedQuery, Unit, max_typos, needed_concepts, parse
 
 logger = logging.getLogger(__name__)
 
@@ -798,9 +798,12 @@ class TantivyBackend(SearchBackend):
         bonus: list[tantivy.Query],
         all_required: bool,
         children: tantivy.Query | None = None,
+        word_match: str = "most",
     ) -> tantivy.Query:
         """Filters, the text requirement and bonus clauses. ``children`` (resources whose
-        content files match, scored by them) is an alternative to the resource's own text."""
+        content files match, scored by them) is an alternative to the resource's own text.
+        Not ``all_required``: a document needs all but one of three or more concepts, any of
+        two (``word_match="most"``), or half of them (``"some"``)."""
         filter_query = tantivy.Query.const_score_query(
             tantivy.Query.boolean_query([(tantivy.Occur.Must, f) for f in filters]), 0.0
         )
@@ -811,9 +814,7 @@ class TantivyBackend(SearchBackend):
             else:
                 anyof = tantivy.Query.boolean_query(
                     [(tantivy.Occur.Should, q) for q in required],
-                    minimum_number_should_match=max(1, len(required) - 1)
-                    if len(required) >= 3
-                    else 1,
+                    minimum_number_should_match=needed_concepts(len(required), word_match),
                 )
                 text = [(tantivy.Occur.Must, anyof)]
             if children is None:
@@ -895,11 +896,10 @@ class TantivyBackend(SearchBackend):
         # scores grow with every word it has. Sorted by a field, every word is required unless
         # nothing matches at all.
         children, child_scores = self._children(searcher, query, required)
-        all_required = bool(query.sort)
-        final = self._combine(query_filters + extra, required, bonus, all_required, children)
-        if all_required and len(required) > 1 and _count(searcher.search(final, limit=1)) == 0:
-            all_required = False
-            final = self._combine(query_filters + extra, required, bonus, all_required, children)
+        all_required = False
+        final = self._combine(
+            query_filters + extra, required, bonus, False, children, query.word_match
+        )
 
         ranking: Ranking | None = None
         if required and not query.sort:
@@ -907,14 +907,23 @@ class TantivyBackend(SearchBackend):
                 searcher, final, query, required, bonus, extra, children
             )
             total = ranking.count
-        elif required and query.aggregations:
-            # Facet counts and hits are independent: Tantivy releases the GIL, so they run
-            # together.
-            pending = _POOL.submit(
-                self._aggregate, searcher, query, required, bonus, all_required, extra, children
+        elif required:
+            # Sorted by a field: the same set relevance ranks (the min_score floor applies), in
+            # the field's order, with the same facet counts.
+            unsorted = replace(query, sort=None, offset=0, limit=0, explain=False)
+            ranking, _, aggregations = self._ranked_search(
+                searcher, final, unsorted, required, bonus, extra, children
             )
-            hits, total = self._collect(searcher, final, query)
-            aggregations = pending.result()
+            if ranking.trimmed:
+                kept = self._kept(query, ranking)
+            else:
+                kept = self._combine(
+                    query_filters + extra, required, [], False, children, query.word_match
+                )
+            hits, total = self._collect(searcher, self._with_ids(kept, query, extra), query)
+        elif query.also_ids and query.sort:
+            hits, total = self._collect(searcher, self._with_ids(None, query, extra), query)
+            aggregations = self._browse_aggregations(searcher, query, extra)
         else:
             hits, total = self._collect(searcher, final, query)
             aggregations = self._browse_aggregations(searcher, query, extra)
@@ -1227,6 +1236,25 @@ class TantivyBackend(SearchBackend):
                 )
                 out[name] = [{"key": key, "doc_count": count} for key, count in pairs]
         return {name: out.get(name, []) for name in query.aggregations}
+
+    def _with_ids(
+        self, kept: tantivy.Query | None, query: SearchQuery, extra: list[tantivy.Query]
+    ) -> tantivy.Query:
+        """``kept`` plus the documents of ``query.also_ids`` that pass the filters."""
+        ids = [int(i) for i in query.also_ids if str(i).isdigit()]
+        if not ids:
+            return kept if kept is not None else tantivy.Query.empty_query()
+        named = tantivy.Query.boolean_query(
+            [
+                *((tantivy.Occur.Must, f) for f in self._filters(query) + extra),
+                (tantivy.Occur.Must, tantivy.Query.term_set_query(self.schema, "doc_id", ids)),
+            ]
+        )
+        if kept is None:
+            return named
+        return tantivy.Query.boolean_query(
+            [(tantivy.Occur.Should, kept), (tantivy.Occur.Should, named)]
+        )
 
     def _kept(self, query: SearchQuery, ranking: Ranking) -> tantivy.Query:
         """The documents a trimmed ranking kept."""

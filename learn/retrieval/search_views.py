@@ -17,22 +17,22 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from learn.search.backends import SearchUnavailable
-from learn.search.modes import run_search
-from learn.search.params import (
+from learn.retrieval.modes import run_search
+from learn.retrieval.search_params import (
     ParamError,
     content_file_search_query,
     resource_search_query,
     served_tuning,
 )
-from learn.search.query import SearchQuery, SearchResult
-from learn.search.schema import (
+from learn.retrieval.search_schema import (
     ContentFileSearchRequestSerializer,
     ContentFileSearchResponseSerializer,
     LearningResourcesSearchAdminParamsSerializer,
     LearningResourcesSearchRequestSerializer,
     LearningResourcesSearchResponseSerializer,
 )
+from learn.search.backends import SearchUnavailable
+from learn.search.query import SearchQuery, SearchResult
 
 logger = logging.getLogger(__name__)
 

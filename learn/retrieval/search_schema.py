@@ -14,7 +14,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from learn.catalog.serializers import ContentFileSerializer, learning_resource_schema
-from learn.search.params import (
+from learn.retrieval.search_params import (
     CONTENT_FILE_AGGREGATIONS,
     CONTENT_FILE_LISTS,
     MAX_OFFSET,

@@ -13,7 +13,9 @@ from rest_framework.views import APIView
 
 from learn.catalog.serializers import learning_resource_schema
 from learn.config.env import get_env
-from learn.vectors import hybrid, params, responses, search
+from learn.retrieval import hybrid, hydration
+from learn.retrieval import vector_params as params
+from learn.vectors import search
 from learn.vectors.embedders import EmbeddingError
 from learn.vectors.store import VectorStoreError, VectorStoreUnavailable
 
@@ -83,7 +85,7 @@ class VectorResourceSearchView(APIView):
             return _unavailable(exc)
         metadata: dict[str, Any] = {"aggregations": page.aggregations, "suggestions": []}
         metadata.update(page.metadata)
-        results = responses.resources_json(page.ids)
+        results = hydration.resources_json(page.ids)
         return Response(_envelope(request, page.count, results, v["offset"], v["limit"], metadata))
 
 
@@ -117,7 +119,7 @@ class VectorContentFileSearchView(APIView):
             page = search.search_content_files(query)
         except (VectorStoreUnavailable, VectorStoreError, EmbeddingError) as exc:
             return _unavailable(exc)
-        results = responses.content_files_json(page.hits)
+        results = hydration.content_files_json(page.hits)
         metadata = {"aggregations": page.aggregations, "suggestions": []}
         return Response(_envelope(request, page.count, results, v["offset"], v["limit"], metadata))
 
@@ -142,7 +144,7 @@ class VectorSimilarView(APIView):
         except (VectorStoreUnavailable, VectorStoreError) as exc:
             return _unavailable(exc)
         ids = [int(h.payload["resource_id"]) for h in hits]
-        return Response(responses.resources_json(ids))
+        return Response(hydration.resources_json(ids))
 
 
 @extend_schema(
@@ -154,8 +156,8 @@ class LexicalSimilarView(APIView):
     """GET /api/v1/learning_resources/{id}/similar/ (lexical more-like-this)"""
 
     def get(self, request: Request, pk: int) -> Response:
+        from learn.retrieval.lexical_similar import similar_lexical
         from learn.search.backends import SearchUnavailable
-        from learn.vectors.lexical_similar import similar_lexical
 
         try:
             parsed = params.parse_similar(request.query_params)

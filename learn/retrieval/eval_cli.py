@@ -32,12 +32,12 @@ def relevance(
     details: Annotated[bool, typer.Option(help="Also print one line per query")] = False,
 ) -> None:
     """Print one JSON line per query kind (and overall) with nDCG@10 and MRR@10."""
-    from learn.cli.main import setup_django
+    from learn.config.bootstrap import setup_django
 
     setup_django()
     from learn.catalog.models import LearningResource
-    from learn.search.modes import run_search
-    from learn.search.params import default_search_mode
+    from learn.retrieval.modes import run_search
+    from learn.retrieval.search_params import default_search_mode
     from learn.search.query import DEFAULT_TUNING, SEARCH_MODES, SearchQuery
     from learn.search.relevance import evaluate, load_judgments
 

@@ -1,0 +1,29 @@
+"""Running a query in its ``search_mode``: the lexical modes go to the engine (with the lexical
+policy of ``learn.retrieval.lexical``); ``hybrid`` (resource search only) is fused above the
+engines by ``learn.retrieval.hybrid``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from learn.retrieval.hybrid import hybrid_search
+from learn.retrieval.lexical import helpful_suggestions, lexical_search
+from learn.search.backends import get_backend
+from learn.search.query import SearchQuery, SearchResult
+
+
+def run_search(query: SearchQuery, explicit: bool = True) -> tuple[SearchResult, dict[str, Any]]:
+    """The result and the response metadata flags (``search_mode`` used, hybrid's fusion).
+
+    ``explicit=False``: hybrid is only the default mode, so it answers quietly lexically when no
+    resource is embedded or the vector side fails (``learn.retrieval.hybrid.hybrid_search``).
+    """
+    backend = get_backend()
+    if query.tuning.search_mode == "hybrid" and query.index == "resource":
+        result, flags = hybrid_search(query, backend, explicit=explicit)
+    else:
+        result = lexical_search(backend, query)
+        flags = {"search_mode": query.tuning.search_mode} if query.index == "resource" else {}
+    if result.suggest:
+        result.suggest = helpful_suggestions(backend, query, result.suggest)
+    return result, flags
