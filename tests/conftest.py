@@ -31,3 +31,26 @@ def embedded_tasks(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         app.conf.task_always_eager = was_eager
         monkeypatch.undo()
         get_env.cache_clear()
+
+
+@pytest.fixture
+def pgvector_db(db: None) -> None:
+    """The test database on PostgreSQL with the pgvector extension (the vectors migration creates
+    it). Skips elsewhere, except in CI (``CI`` set), which builds pgvector (.ci/pgvector.sh) and
+    runs on PostgreSQL: there a missing extension fails the test."""
+    import os
+
+    from django.db import connection
+
+    reason = None
+    if connection.vendor != "postgresql":
+        reason = "pgvector needs DATABASE_URL on PostgreSQL"
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'vector'")
+            if cursor.fetchone() is None:
+                reason = "the pgvector extension is not installed (run .ci/pgvector.sh)"
+    if reason is not None:
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(f"CI must run the pgvector tests: {reason}")
+        pytest.skip(reason)

@@ -46,6 +46,11 @@ class LearnEnv(BaseSettings):
     )
     embedding_api_base: str | None = None
     openai_api_key: str | None = None
+    # Vector engine (learn.vectors.store): "embedded" (Qdrant Edge shard under LEARN_VAR_DIR, one
+    # process only), "pgvector" (tables in the PostgreSQL database, shared by every process) or
+    # "qdrant" (QDRANT_URL). Unset: qdrant when QDRANT_URL is set, pgvector when tasks go to
+    # workers (a broker) and the database is PostgreSQL, else embedded (``vector_engine_in_use``).
+    vector_engine: Literal["embedded", "pgvector", "qdrant"] | None = None
     qdrant_url: str | None = None
     qdrant_api_key: str | None = None
     qdrant_collection_prefix: str = "learn"
@@ -143,6 +148,23 @@ class LearnEnv(BaseSettings):
         if self.celery_task_always_eager is not None:
             return self.celery_task_always_eager
         return self.broker_url is None
+
+    @property
+    def database_is_postgresql(self) -> bool:
+        return bool(self.database_url) and str(self.database_url).startswith(
+            ("postgres://", "postgresql://", "pgsql://")
+        )
+
+    @property
+    def vector_engine_in_use(self) -> Literal["embedded", "pgvector", "qdrant"]:
+        """VECTOR_ENGINE, or the default: embedded only where the deployment is one process."""
+        if self.vector_engine is not None:
+            return self.vector_engine
+        if self.qdrant_url:
+            return "qdrant"
+        if not self.tasks_eager and self.database_is_postgresql:
+            return "pgvector"
+        return "embedded"
 
     def shared_path(self) -> Path | None:
         """The shared reference folder: ``SHARED_DIR`` or ``../shared`` beside the checkout."""
