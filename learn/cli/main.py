@@ -101,6 +101,13 @@ def serve(
     """Serve the API with Granian (WSGI)."""
     from learn.config.env import get_env
 
+    if workers > 1:
+        from learn.vectors.store.engine import multi_process_refusal
+
+        refusal = multi_process_refusal(f"{workers} API workers")
+        if refusal:
+            typer.echo(f"error: {refusal}", err=True)
+            raise typer.Exit(2)
     bind_port = port or get_env().learn_port
     typer.echo(f"Serving the API on http://{host}:{bind_port}/api/v1/")
     cmd = [
@@ -136,6 +143,8 @@ def worker(
     setup_django()
     from learn.config.celery import app as celery_app
 
+    # On the embedded vector store, a worker on the embeddings queue refuses to start
+    # (learn.vectors.tasks.refuse_embedded_store).
     argv = ["worker", "-Q", queues, "-c", str(concurrency), "--loglevel", "INFO", *ctx.args]
     celery_app.worker_main(argv)
 
@@ -199,8 +208,9 @@ def demo(
 
 @app.command()
 def check_config() -> None:
-    """Print the effective configuration (secrets hidden)."""
+    """Print the effective configuration (secrets hidden); exits 1 when settings conflict."""
     from learn.config.env import get_env
+    from learn.vectors.store.engine import config_problems
 
     env = get_env()
     for key, value in sorted(env.model_dump().items()):
@@ -209,6 +219,12 @@ def check_config() -> None:
         )
         typer.echo(f"{key}={shown}")
     typer.echo(f"var_dir={Path(env.var_dir)}")
+    typer.echo(f"vector_engine_in_use={env.vector_engine_in_use}")
+    problems = config_problems(env)
+    for problem in problems:
+        typer.echo(f"error: {problem}", err=True)
+    if problems:
+        raise typer.Exit(1)
 
 
 def main() -> None:

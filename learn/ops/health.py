@@ -38,6 +38,24 @@ class Migrations(HealthCheck):
             raise ServiceUnavailable(f"{len(plan)} migration(s) not applied: run `learn migrate`")
 
 
+@dataclasses.dataclass
+class Vectors(HealthCheck):
+    """Fails when this process cannot use its vector store (the embedded shard held by another
+    process, pgvector missing, a Qdrant server down): semantic search would answer lexically.
+    The error names the setting to change."""
+
+    def run(self) -> None:
+        from learn.vectors.store import VectorStoreError, VectorStoreUnavailable
+        from learn.vectors.store.engine import vector_store_status
+
+        try:
+            vector_store_status()
+        except (VectorStoreUnavailable, VectorStoreError) as exc:
+            raise ServiceUnavailable(str(exc)) from exc
+        finally:
+            connections.close_all()  # this executor thread's own (pgvector) connection
+
+
 def _redis_check() -> HealthCheck | None:
     url = get_env().redis_url
     if not url:
@@ -78,12 +96,18 @@ PROBES: dict[str, list[tuple[str, CheckFactory]]] = {
         ("database", _database),
     ],
     "liveness": [("database", _database)],
-    "readiness": [("cache", _cache), ("redis", _redis_check), ("database", _database)],
+    "readiness": [
+        ("cache", _cache),
+        ("redis", _redis_check),
+        ("database", _database),
+        ("vectors", Vectors),
+    ],
     "full": [
         ("migrations", Migrations),
         ("cache", _cache),
         ("redis", _redis_check),
         ("database", _database),
+        ("vectors", Vectors),
         ("celery", _celery_check),
     ],
 }

@@ -343,7 +343,7 @@ def test_default_mode_without_resource_vectors_is_quietly_lexical(
     assert body["metadata"]["aggregations"] == phrase["metadata"]["aggregations"]
 
 
-def test_vectors_down_default_is_quiet_explicit_hybrid_flags_the_fallback(
+def test_vectors_down_default_and_explicit_hybrid_both_flag_the_fallback(
     both: Catalog, lexical: TantivyBackend
 ) -> None:
     previous = set_store(ServerStore.connect("http://127.0.0.1:8189", None, "t"))
@@ -356,7 +356,8 @@ def test_vectors_down_default_is_quiet_explicit_hybrid_flags_the_fallback(
         hybrid.forget_vector_presence()
     assert default.status_code == asked.status_code == 200
     assert default.json()["metadata"]["search_mode"] == "phrase"
-    assert "hybrid_fallback" not in default.json()["metadata"]
+    assert default.json()["metadata"]["hybrid_fallback"] == "lexical"  # never silently lexical
+    assert "unreachable" in default.json()["metadata"]["hybrid_error"]
     assert asked.json()["metadata"]["hybrid_fallback"] == "lexical"
     assert asked.json()["metadata"]["hybrid_error"]
     assert default.json()["results"] == asked.json()["results"]

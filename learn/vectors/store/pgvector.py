@@ -124,6 +124,8 @@ def _filters_expression(keys: Sequence[str]) -> str:
 
 
 class PgVectorStore:
+    engine = "pgvector"  # the VECTOR_ENGINE value that selects this store
+
     def __init__(self, prefix: str = "learn", alias: str = "default") -> None:
         self.prefix = re.sub(r"[^a-z0-9_]", "_", prefix.lower())
         self.alias = alias
