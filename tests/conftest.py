@@ -33,10 +33,9 @@ def embedded_tasks(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         get_env.cache_clear()
 
 
-@pytest.fixture
-def pgvector_db(db: None) -> None:
-    """The test database on PostgreSQL with the pgvector extension (the vectors migration creates
-    it). Skips elsewhere, except in CI (``CI`` set), which builds pgvector (.ci/pgvector.sh) and
+def _pgvector_missing() -> None:
+    """Skip unless the test database is PostgreSQL with the pgvector extension (the vectors
+    migration creates it), except in CI (``CI`` set), which builds pgvector (.ci/pgvector.sh) and
     runs on PostgreSQL: there a missing extension fails the test."""
     import os
 
@@ -54,3 +53,15 @@ def pgvector_db(db: None) -> None:
         if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
             pytest.fail(f"CI must run the pgvector tests: {reason}")
         pytest.skip(reason)
+
+
+@pytest.fixture
+def pgvector_db(db: None) -> None:
+    """The test database, in the test's transaction, on PostgreSQL + pgvector."""
+    _pgvector_missing()
+
+
+@pytest.fixture
+def pgvector_transactional_db(transactional_db: None) -> None:
+    """The test database, committed (other processes see it), on PostgreSQL + pgvector."""
+    _pgvector_missing()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -135,4 +136,9 @@ def run_probe(probe: str) -> tuple[bool, dict[str, Any]]:
         else:
             healthy = False
             body[name] = {"status": "error", "error": str(result.error)}
-    return healthy, {"status": "ok" if healthy else "error", "probe": probe, "checks": body}
+    return healthy, {
+        "status": "ok" if healthy else "error",
+        "probe": probe,
+        "process": os.getpid(),  # which worker answered, where several serve
+        "checks": body,
+    }
