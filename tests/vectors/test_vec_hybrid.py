@@ -484,3 +484,56 @@ def test_hybrid_embeds_the_typed_words_when_the_correction_finds_nothing(
     assert first.total == 0 and first.suggest  # the corpus lacks some words: a "correction"
     hybrid.hybrid_search(SearchQuery(text=text), lexical)
     assert embedded_texts == [text]
+
+
+def test_hybrid_answers_the_same_on_pgvector(
+    both: Catalog,
+    lexical: TantivyBackend,
+    store: VectorStore,
+    embedder: Any,
+    pgvector_db: None,
+) -> None:
+    """The same points in pgvector (real PostgreSQL) give the same hybrid answers: results, order,
+    counts, facets, filters and the query feedback's nearest resources."""
+    from learn.vectors.documents import (
+        CONTENT_FILES,
+        RESOURCES,
+        content_file_indexes,
+        resource_indexes,
+    )
+    from learn.vectors.store import Point
+    from learn.vectors.store.pgvector import PgVectorStore
+
+    queries = [
+        SearchQuery(text="matrices and eigenvalues", limit=10),
+        SearchQuery(text="how do computers sort things", limit=10, aggregations=("platform",)),
+        SearchQuery(
+            text="engineering",
+            limit=20,
+            filters={"platform": ("ocw",)},
+            aggregations=("platform", "resource_type"),
+        ),
+        SearchQuery(text="Introduction to Algorithms", limit=5),
+    ]
+    on_edge = [hybrid.hybrid_search(q, lexical) for q in queries]
+    pg = PgVectorStore(prefix="hyb")
+    dim = embedder.dim
+    pg.ensure_collection(RESOURCES, dim, resource_indexes())  # type: ignore[arg-type]
+    pg.ensure_collection(CONTENT_FILES, dim, content_file_indexes())  # type: ignore[arg-type]
+    for name in (RESOURCES, CONTENT_FILES):
+        page, _ = store.scroll(name, limit=1000)
+        full = store.retrieve(name, [h.id for h in page], with_vectors=True)
+        pg.upsert(name, [Point(h.id, h.vector or [], h.payload) for h in full])
+    assert pg.count(RESOURCES) == store.count(RESOURCES) > 0
+    previous = set_store(pg)
+    hybrid.forget_vector_presence()
+    try:
+        on_pg = [hybrid.hybrid_search(q, lexical) for q in queries]
+    finally:
+        set_store(previous)
+        hybrid.forget_vector_presence()
+    for (edge_result, edge_flags), (pg_result, pg_flags) in zip(on_edge, on_pg, strict=True):
+        assert pg_flags == edge_flags and pg_flags["search_mode"] == "hybrid"
+        assert _ids(pg_result) == _ids(edge_result)
+        assert pg_result.total == edge_result.total
+        assert pg_result.aggregations == edge_result.aggregations
