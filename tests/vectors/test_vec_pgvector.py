@@ -92,3 +92,12 @@ def test_a_failed_operation_leaves_the_callers_transaction_usable() -> None:
         store.count("x; drop table y")
     store.ensure_collection("things", DIM, {})
     assert store.count("things") == 0
+
+
+def test_a_collection_dropped_by_another_process_is_reported_as_missing() -> None:
+    store = PgVectorStore(prefix="pgt")
+    store.ensure_collection("things", DIM, {"tag": "keyword"})
+    assert store.count("things") == 0
+    PgVectorStore(prefix="pgt").drop_collection("things")  # another process
+    with pytest.raises(VectorStoreError, match="does not exist yet"):
+        store.count("things")

@@ -156,6 +156,11 @@ class PgVectorStore:
             sqlstate = getattr(cause, "sqlstate", None)
             if sqlstate == "42704" and "vector" in str(exc):  # undefined_object: type "vector"
                 raise VectorStoreError(CREATE_EXTENSION_HINT) from exc
+            if sqlstate == "42P01":  # undefined_table: dropped by another process since
+                self._indexed.clear()
+                raise VectorStoreError(
+                    "the collection does not exist yet: run `learn embeddings generate`"
+                ) from exc
             raise VectorStoreError(f"PostgreSQL rejected the operation: {exc}") from exc
 
     def _exists(self, cursor: Any, table: str) -> bool:
