@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import socket
 import statistics
@@ -36,6 +37,7 @@ from typing import Any
 import httpx
 import numpy as np
 
+logging.getLogger("httpx").setLevel(logging.WARNING)
 FACETS = ["resource_type", "certification", "delivery", "department", "topic", "offered_by", "free"]
 PREFIX = "bench"
 

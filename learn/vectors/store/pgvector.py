@@ -138,15 +138,21 @@ class PgVectorStore:
         return f"{self.prefix}_vec_{name}"
 
     @contextmanager
-    def _cursor(self) -> Iterator[Any]:
+    def _cursor(self, read_only: bool = False) -> Iterator[Any]:
         """A cursor in a transaction (a savepoint inside the caller's): a failed statement
-        rolls back only this operation. Database errors become the port's errors."""
+        rolls back only this operation. Reads outside any transaction skip it (two round trips
+        fewer): each of their statements is atomic on its own. Database errors become the
+        port's errors."""
         connection = connections[self.alias]
         if connection.vendor != "postgresql":
             raise VectorStoreError(
                 "VECTOR_ENGINE=pgvector needs PostgreSQL: set DATABASE_URL=postgres://..."
             )
         try:
+            if read_only and not connection.in_atomic_block:
+                with connection.cursor() as cursor:
+                    yield cursor
+                return
             with transaction.atomic(using=self.alias), connection.cursor() as cursor:
                 yield cursor
         except (OperationalError, InterfaceError) as exc:
@@ -225,6 +231,11 @@ class PgVectorStore:
                     "NOT NULL, payload jsonb NOT NULL DEFAULT '{}'::jsonb, filters jsonb "
                     f"GENERATED ALWAYS AS ({_filters_expression(keys)}) STORED)"
                 )
+                # Vectors inline in the row (a 384-d vector is 1.5 kB): a distance never reads
+                # the TOAST table; payloads go out of line first. (HNSW takes up to 2,000
+                # dimensions of type vector.)
+                if dim <= 1024:
+                    cursor.execute(f"ALTER TABLE {table} ALTER COLUMN embedding SET STORAGE PLAIN")
                 cursor.execute(
                     f"CREATE INDEX {table}_hnsw ON {table} USING hnsw "
                     f"(embedding vector_cosine_ops) WITH (m = {HNSW_M}, "
@@ -323,31 +334,60 @@ class PgVectorStore:
     ) -> list[Hit]:
         if limit <= 0:
             return []
-        query = _vector_text(vector)
-        with self._cursor() as cursor:
+        query, wanted = _vector_text(vector), limit + offset
+        payload_sql, payload_params = self._payload_sql(payload_fields)
+        vec_sql = "embedding::text" if with_vectors else "NULL::text"
+        with self._cursor(read_only=True) as cursor:
             table = self._require(cursor, name)
             where, params = self._where(table, flt)
-            payload_sql, payload_params = self._payload_sql(payload_fields)
-            scan = "relaxed_order" if where != "TRUE" else "off"
+            nearest = (
+                f"SELECT id, embedding <=> %s::vector AS distance FROM {table} WHERE {where} "
+                "ORDER BY embedding <=> %s::vector LIMIT %s"
+            )
+            nearest_params = [query, *params, query, wanted]
+            # One message, one implicit transaction: the settings are local to it (and reset
+            # at its end for a caller's transaction). First the HNSW index (PostgreSQL cannot
+            # estimate a jsonb filter's selectivity and would often scan and sort the table
+            # instead); under a filter it scans on (iterative_scan) until the page is full or
+            # hnsw.max_scan_tuples is reached. Payloads are read for the nearest rows only.
             cursor.execute(
                 "SELECT set_config('hnsw.ef_search', %s, true), "
-                "set_config('hnsw.iterative_scan', %s, true)",
-                [str(max(HNSW_EF, min(limit + offset, 1000))), scan],
+                "set_config('hnsw.iterative_scan', %s, true), "
+                "set_config('enable_seqscan', 'off', true), "
+                "set_config('enable_bitmapscan', 'off', true); "
+                f"SELECT t.id::text, n.distance, {payload_sql}, {vec_sql} "
+                f"FROM ({nearest}) AS n JOIN {table} AS t ON t.id = n.id; "
+                "SELECT set_config('enable_seqscan', 'on', true), "
+                "set_config('enable_bitmapscan', 'on', true)",
+                [
+                    str(max(HNSW_EF, min(wanted, 1000))),
+                    "relaxed_order" if params else "off",
+                    *payload_params,
+                    *nearest_params,
+                ],
             )
-            # The index yields candidates nearly in order (relaxed under a filter); the outer
-            # query orders them exactly.
-            cursor.execute(
-                f"SELECT id::text, score, payload, vec FROM (SELECT id, "
-                f"1 - (embedding <=> %s::vector) AS score, {payload_sql} AS payload, "
-                f"{'embedding::text' if with_vectors else 'NULL::text'} AS vec, "
-                f"embedding <=> %s::vector AS distance FROM {table} WHERE {where} "
-                "ORDER BY distance LIMIT %s) AS nearest ORDER BY distance, id",
-                [query, *payload_params, query, *params, limit + offset],
-            )
-            rows = cursor.fetchall()[offset:]
+            cursor.nextset()
+            rows = cursor.fetchall()
+            if len(rows) < wanted:
+                # Fewer than asked: a selective filter (or a small collection). The exact
+                # answer, through the filter's GIN index or a scan, is then cheap and complete.
+                cursor.execute(
+                    "SELECT set_config('enable_indexscan', 'off', true); "
+                    f"{nearest}; SELECT set_config('enable_indexscan', 'on', true)",
+                    nearest_params,
+                )
+                cursor.nextset()
+                exact = {str(i): float(d) for i, d in cursor.fetchall()}
+                cursor.execute(
+                    f"SELECT id::text, {payload_sql}, {vec_sql} FROM {table} "
+                    "WHERE id = ANY(%s::uuid[])",
+                    [*payload_params, list(exact)],
+                )
+                rows = [(r[0], exact[r[0]], r[1], r[2]) for r in cursor.fetchall()]
+        ranked = sorted(rows, key=lambda r: (float(r[1]), r[0]))[offset:]
         hits = [
-            Hit(id=r[0], score=float(r[1]), payload=_json(r[2]), vector=_parse_vector(r[3]))
-            for r in rows
+            Hit(id=r[0], score=1 - float(r[1]), payload=_json(r[2]), vector=_parse_vector(r[3]))
+            for r in ranked
         ]
         if score_threshold is not None:
             hits = [h for h in hits if h.score >= score_threshold]
@@ -362,7 +402,7 @@ class PgVectorStore:
     ) -> list[Hit]:
         if not ids:
             return []
-        with self._cursor() as cursor:
+        with self._cursor(read_only=True) as cursor:
             table = self._require(cursor, name)
             payload_sql, payload_params = self._payload_sql(payload_fields)
             cursor.execute(
@@ -380,7 +420,7 @@ class PgVectorStore:
     def scroll(
         self, name: str, flt: Filter | None = None, limit: int = 100, offset: str | None = None
     ) -> tuple[list[Hit], str | None]:
-        with self._cursor() as cursor:
+        with self._cursor(read_only=True) as cursor:
             table = self._require(cursor, name)
             where, params = self._where(table, flt)
             if offset is not None:
@@ -395,7 +435,7 @@ class PgVectorStore:
         return hits, (rows[limit][0] if len(rows) > limit else None)
 
     def count(self, name: str, flt: Filter | None = None) -> int:
-        with self._cursor() as cursor:
+        with self._cursor(read_only=True) as cursor:
             table = self._require(cursor, name)
             where, params = self._where(table, flt)
             cursor.execute(f"SELECT count(*) FROM {table} WHERE {where}", params)
@@ -404,7 +444,7 @@ class PgVectorStore:
     def facet(
         self, name: str, key: str, flt: Filter | None = None, limit: int = 1000
     ) -> list[tuple[str, int]]:
-        with self._cursor() as cursor:
+        with self._cursor(read_only=True) as cursor:
             table = self._require(cursor, name)
             where, params = self._where(table, flt)
             values = (
