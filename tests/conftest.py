@@ -52,3 +52,37 @@ def _rate_limits_off(request: pytest.FixtureRequest) -> Iterator[None]:
         yield
     finally:
         settings.RATE_LIMITS = was
+
+
+def _pgvector_missing() -> None:
+    """Skip unless the test database is PostgreSQL with the pgvector extension (the vectors
+    migration creates it), except in CI (``CI`` set), which builds pgvector (.ci/pgvector.sh) and
+    runs on PostgreSQL: there a missing extension fails the test."""
+    import os
+
+    from django.db import connection
+
+    reason = None
+    if connection.vendor != "postgresql":
+        reason = "pgvector needs DATABASE_URL on PostgreSQL"
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'vector'")
+            if cursor.fetchone() is None:
+                reason = "the pgvector extension is not installed (run .ci/pgvector.sh)"
+    if reason is not None:
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(f"CI must run the pgvector tests: {reason}")
+        pytest.skip(reason)
+
+
+@pytest.fixture
+def pgvector_db(db: None) -> None:
+    """The test database, in the test's transaction, on PostgreSQL + pgvector."""
+    _pgvector_missing()
+
+
+@pytest.fixture
+def pgvector_transactional_db(transactional_db: None) -> None:
+    """The test database, committed (other processes see it), on PostgreSQL + pgvector."""
+    _pgvector_missing()

@@ -100,8 +100,15 @@ def serve(
     deadline, so slow clients never hold Django's threads)."""
     from learn.config.env import get_env
 
-    bind_port = port or get_env().learn_port
     workers = workers or get_env().web_concurrency
+    if workers > 1:
+        from learn.vectors.store.engine import multi_process_refusal
+
+        refusal = multi_process_refusal(f"{workers} API workers")
+        if refusal:
+            typer.echo(f"error: {refusal}", err=True)
+            raise typer.Exit(2)
+    bind_port = port or get_env().learn_port
     typer.echo(f"Serving the API on http://{host}:{bind_port}/api/v1/ ({workers} workers)")
     cmd = [
         sys.executable,
@@ -137,6 +144,8 @@ def worker(
     setup_django()
     from learn.config.celery import app as celery_app
 
+    # On the embedded vector store, a worker on the embeddings queue refuses to start
+    # (learn.vectors.tasks.refuse_embedded_store).
     argv = ["worker", "-Q", queues, "-c", str(concurrency), "--loglevel", "INFO", *ctx.args]
     celery_app.worker_main(argv)
 
@@ -207,8 +216,9 @@ def demo(
 
 @app.command()
 def check_config() -> None:
-    """Print the effective configuration (secrets hidden)."""
+    """Print the effective configuration (secrets hidden); exits 1 when settings conflict."""
     from learn.config.env import get_env
+    from learn.vectors.store.engine import config_problems
 
     env = get_env()
     for key, value in sorted(env.model_dump().items()):
@@ -217,6 +227,12 @@ def check_config() -> None:
         )
         typer.echo(f"{key}={shown}")
     typer.echo(f"var_dir={Path(env.var_dir)}")
+    typer.echo(f"vector_engine_in_use={env.vector_engine_in_use}")
+    problems = config_problems(env)
+    for problem in problems:
+        typer.echo(f"error: {problem}", err=True)
+    if problems:
+        raise typer.Exit(1)
 
 
 def main() -> None:

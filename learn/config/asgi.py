@@ -17,3 +17,9 @@ application = BodyGuard(
     total_timeout=settings.BODY_READ_TIMEOUT,
     idle_timeout=settings.BODY_IDLE_TIMEOUT,
 )
+
+# The startup log names the vector engine, and the setting to change when this process cannot
+# use it (the embedded store opened by another process, pgvector missing, ...).
+from learn.vectors.store.engine import log_startup  # noqa: E402
+
+log_startup()

@@ -85,6 +85,11 @@ class LearnEnv(BaseSettings):
     )
     embedding_api_base: str | None = None
     openai_api_key: str | None = None
+    # Vector engine (learn.vectors.store): "embedded" (Qdrant Edge shard under LEARN_VAR_DIR, one
+    # process only), "pgvector" (tables in the PostgreSQL database, shared by every process) or
+    # "qdrant" (QDRANT_URL). Unset: qdrant when QDRANT_URL is set, pgvector when tasks go to
+    # workers (a broker) and the database is PostgreSQL, else embedded (``vector_engine_in_use``).
+    vector_engine: Literal["embedded", "pgvector", "qdrant"] | None = None
     qdrant_url: str | None = None
     qdrant_api_key: str | None = None
     qdrant_collection_prefix: str = "learn"
@@ -202,11 +207,11 @@ class LearnEnv(BaseSettings):
     @property
     def web_concurrency(self) -> int:
         """Granian worker processes of ``learn serve``: ``LEARN_WEB_CONCURRENCY``, else one per
-        core when the vector store is a server (QDRANT_URL), else 1: the embedded Qdrant Edge
-        store can be opened by one process only."""
+        core when the vector store is shared (a Qdrant server, or pgvector), else 1: the embedded
+        Qdrant Edge store can be opened by one process only."""
         if self.learn_web_concurrency:
             return self.learn_web_concurrency
-        if self.qdrant_url:
+        if self.vector_engine_in_use != "embedded":
             cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
             return cores or os.cpu_count() or 1
         return 1
@@ -216,6 +221,23 @@ class LearnEnv(BaseSettings):
         if self.celery_task_always_eager is not None:
             return self.celery_task_always_eager
         return self.broker_url is None
+
+    @property
+    def database_is_postgresql(self) -> bool:
+        return bool(self.database_url) and str(self.database_url).startswith(
+            ("postgres://", "postgresql://", "pgsql://")
+        )
+
+    @property
+    def vector_engine_in_use(self) -> Literal["embedded", "pgvector", "qdrant"]:
+        """VECTOR_ENGINE, or the default: embedded only where the deployment is one process."""
+        if self.vector_engine is not None:
+            return self.vector_engine
+        if self.qdrant_url:
+            return "qdrant"
+        if not self.tasks_eager and self.database_is_postgresql:
+            return "pgvector"
+        return "embedded"
 
     def shared_path(self) -> Path | None:
         """The shared reference folder: ``SHARED_DIR`` or ``../shared`` beside the checkout."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -48,6 +49,24 @@ class SearchIndex(HealthCheck):
         status = get_backend().status()
         if not status.available:
             raise ServiceUnavailable(f"search index unavailable: {status.detail}")
+
+
+@dataclasses.dataclass
+class Vectors(HealthCheck):
+    """Fails when this process cannot use its vector store (the embedded shard held by another
+    process, pgvector missing, a Qdrant server down): semantic search would answer lexically.
+    The error names the setting to change."""
+
+    def run(self) -> None:
+        from learn.vectors.store import VectorStoreError, VectorStoreUnavailable
+        from learn.vectors.store.engine import vector_store_status
+
+        try:
+            vector_store_status()
+        except (VectorStoreUnavailable, VectorStoreError) as exc:
+            raise ServiceUnavailable(str(exc)) from exc
+        finally:
+            connections.close_all()  # this executor thread's own (pgvector) connection
 
 
 def _redis_check() -> HealthCheck | None:
@@ -90,12 +109,18 @@ PROBES: dict[str, list[tuple[str, CheckFactory]]] = {
         ("database", _database),
     ],
     "liveness": [("database", _database)],
-    "readiness": [("cache", _cache), ("redis", _redis_check), ("database", _database)],
+    "readiness": [
+        ("cache", _cache),
+        ("redis", _redis_check),
+        ("database", _database),
+        ("vectors", Vectors),
+    ],
     "full": [
         ("migrations", Migrations),
         ("cache", _cache),
         ("redis", _redis_check),
         ("database", _database),
+        ("vectors", Vectors),
         ("celery", _celery_check),
         ("search", SearchIndex),
     ],
@@ -124,4 +149,9 @@ def run_probe(probe: str) -> tuple[bool, dict[str, Any]]:
         else:
             healthy = False
             body[name] = {"status": "error", "error": str(result.error)}
-    return healthy, {"status": "ok" if healthy else "error", "probe": probe, "checks": body}
+    return healthy, {
+        "status": "ok" if healthy else "error",
+        "probe": probe,
+        "process": os.getpid(),  # which worker answered, where several serve
+        "checks": body,
+    }

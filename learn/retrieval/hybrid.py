@@ -268,38 +268,55 @@ def _source_values(source: dict[str, Any], name: str) -> list[str]:
 # default: an empty or unreachable store then costs one cheap count every few seconds, not an
 # exception per request.
 PRESENCE_TTL = 10.0
-_presence: dict[int, tuple[float, bool]] = {}
+_presence: dict[int, tuple[float, bool, str | None]] = {}
 
 
 def forget_vector_presence() -> None:
     _presence.clear()
 
 
-def resource_vectors_present() -> bool:
-    """Whether the vector store answers and holds resource points (cached PRESENCE_TTL seconds)."""
+def resource_vectors_state() -> tuple[bool, str | None]:
+    """Whether the vector store holds resource points, and why not when it failed (an
+    unreachable or unopenable store, not an empty one); cached PRESENCE_TTL seconds."""
     now = time.monotonic()
     try:
         store = get_store()
-    except VECTOR_FAILURES:
-        return False
+    except VECTOR_FAILURES as exc:
+        return False, str(exc)
     cached = _presence.get(id(store))
     if cached is not None and cached[0] > now:
-        return cached[1]
+        return cached[1], cached[2]
+    failure: str | None = None
     try:
         present = store.count(RESOURCES) > 0
+    except VectorStoreError as exc:
+        present = False  # no collection yet: nothing embedded, not a failure
+        if "does not exist yet" not in str(exc):
+            failure = str(exc)
     except VECTOR_FAILURES as exc:
-        logger.info("no resource vectors, search stays lexical: %s", exc)
-        present = False
-    _presence[id(store)] = (now + PRESENCE_TTL, present)
-    return present
+        present, failure = False, str(exc)
+    if failure:
+        logger.warning("the vector store fails, hybrid search answers lexically: %s", failure)
+    _presence[id(store)] = (now + PRESENCE_TTL, present, failure)
+    return present, failure
+
+
+def resource_vectors_present() -> bool:
+    """Whether the vector store answers and holds resource points (cached PRESENCE_TTL seconds)."""
+    return resource_vectors_state()[0]
 
 
 def _lexical_only(
-    lexical_query: SearchQuery, backend: SearchBackend, explicit: bool, error: str | None
+    lexical_query: SearchQuery, backend: SearchBackend, error: str | None
 ) -> tuple[SearchResult, dict[str, Any]]:
+    """The lexical answer; a vector-side failure is always flagged (never silently lexical)."""
     result = lexical_search(backend, lexical_query)
-    if explicit and error is not None:
-        return result, {"hybrid_fallback": "lexical", "hybrid_error": error}
+    if error is not None:
+        return result, {
+            "search_mode": lexical_query.tuning.search_mode,
+            "hybrid_fallback": "lexical",
+            "hybrid_error": error,
+        }
     return result, {"search_mode": lexical_query.tuning.search_mode}
 
 
@@ -321,9 +338,9 @@ def hybrid_search(
     counts are the lexical engine's (disjunctive) plus the dense-only candidates' values.
 
     ``alpha`` fixes the lexical list's weight; by default it follows the lexical confidence.
-    ``explicit=False`` (hybrid is only the default mode): with no resource vectors, or when the
-    vector side fails, the answer is quietly lexical (metadata ``search_mode`` says which);
-    an explicit request gets ``hybrid_fallback``/``hybrid_error`` instead.
+    ``explicit=False`` (hybrid is only the default mode): with no resource vectors yet the answer
+    is quietly lexical (metadata ``search_mode`` says which). When the vector side fails, every
+    answer (default or explicit) carries ``hybrid_fallback``/``hybrid_error``.
     """
     pool = POOL if pool is None else pool
     lexical_query = replace(query, tuning=replace(query.tuning, search_mode=lexical_mode))
@@ -331,8 +348,10 @@ def hybrid_search(
         return backend.search(lexical_query), {"search_mode": lexical_mode}
     if is_course_number_query(query.text):
         return backend.search(lexical_query), {"search_mode": "hybrid", "fusion": "lexical"}
-    if not explicit and not resource_vectors_present():
-        return _lexical_only(lexical_query, backend, explicit, None)
+    if not explicit:
+        present, failure = resource_vectors_state()
+        if not present:
+            return _lexical_only(lexical_query, backend, failure)
     try:
         # The lexical side keeps "most" words: loosened, a long question's lexical list is
         # noise the dense side orders better (held-out semantic 0.702 -> 0.674 when loosened).
@@ -365,7 +384,7 @@ def hybrid_search(
             logger.warning("hybrid search falls back to lexical: %s", exc)
         else:
             logger.info("default hybrid search answers lexically: %s", exc)
-        return _lexical_only(lexical_query, backend, explicit, str(exc))
+        return _lexical_only(lexical_query, backend, str(exc))
     total = first.total + len(main.only)
     flags: dict[str, Any] = {"search_mode": "hybrid", "fusion": method}
     flags["lexical_weight"] = round(alpha, 2)

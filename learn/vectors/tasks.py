@@ -6,9 +6,12 @@ vector meanwhile (nothing is written until new vectors exist).
 
 from __future__ import annotations
 
+import logging
+import sys
 from datetime import timedelta
 from typing import Any
 
+from celery import signals
 from django.utils import timezone
 
 from learn.config.celery import app
@@ -63,3 +66,17 @@ def _route_to_embeddings_queue() -> None:
 
 
 _route_to_embeddings_queue()
+
+
+@signals.celeryd_after_setup.connect
+def refuse_embedded_store(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """Any Celery worker (``learn worker`` or ``celery worker``) consuming the embeddings queue
+    refuses to start on the embedded store: its shard belongs to the serving process."""
+    from learn.vectors.store.engine import multi_process_refusal
+
+    consumed = set(instance.app.amqp.queues.consume_from or instance.app.amqp.queues)
+    refusal = QUEUE in consumed and multi_process_refusal(f"a Celery worker on the {QUEUE} queue")
+    if refusal:
+        logging.getLogger("learn.vectors").critical(refusal)
+        sys.stderr.write(f"error: {refusal}\n")
+        raise SystemExit(2)

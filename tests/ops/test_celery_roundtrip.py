@@ -27,6 +27,10 @@ def worker() -> Iterator[subprocess.Popen[bytes]]:
     # drop that backlog so this worker's first message is ours.
     app.control.purge()
     env = {**os.environ, "REDIS_URL": REDIS_URL, "CELERY_TASK_ALWAYS_EAGER": "false"}
+    if not get_env().database_is_postgresql:
+        # A worker on the embeddings queue refuses the embedded vector store; the ping never
+        # touches vectors, so any shared engine will do (nothing needs to listen there).
+        env.update(VECTOR_ENGINE="qdrant", QDRANT_URL="http://127.0.0.1:9")
     proc = subprocess.Popen(
         [
             sys.executable,

@@ -20,7 +20,14 @@ from learn.etl.replay import RECIPES
 
 pytestmark = pytest.mark.slow
 
-SERVICE_VARS = ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "OPENSEARCH_URL", "QDRANT_URL")
+SERVICE_VARS = (
+    "DATABASE_URL",
+    "REDIS_URL",
+    "CELERY_BROKER_URL",
+    "OPENSEARCH_URL",
+    "QDRANT_URL",
+    "VECTOR_ENGINE",
+)
 
 
 def _free_port() -> int:

@@ -344,7 +344,7 @@ def test_default_mode_without_resource_vectors_is_quietly_lexical(
     assert body["metadata"]["aggregations"] == phrase["metadata"]["aggregations"]
 
 
-def test_vectors_down_default_is_quiet_explicit_hybrid_flags_the_fallback(
+def test_vectors_down_default_and_explicit_hybrid_both_flag_the_fallback(
     both: Catalog, lexical: TantivyBackend
 ) -> None:
     previous = set_store(ServerStore.connect("http://127.0.0.1:8189", None, "t"))
@@ -357,7 +357,8 @@ def test_vectors_down_default_is_quiet_explicit_hybrid_flags_the_fallback(
         hybrid.forget_vector_presence()
     assert default.status_code == asked.status_code == 200
     assert default.json()["metadata"]["search_mode"] == "phrase"
-    assert "hybrid_fallback" not in default.json()["metadata"]
+    assert default.json()["metadata"]["hybrid_fallback"] == "lexical"  # never silently lexical
+    assert "unreachable" in default.json()["metadata"]["hybrid_error"]
     assert asked.json()["metadata"]["hybrid_fallback"] == "lexical"
     assert asked.json()["metadata"]["hybrid_error"]
     assert default.json()["results"] == asked.json()["results"]
@@ -600,3 +601,56 @@ def test_facet_counts_are_counts_within_the_hybrid_set(
         )
         assert picked.total == bucket["doc_count"] == len(picked.hits), bucket
         assert {h.source["platform"]["code"] for h in picked.hits} == {bucket["key"]}
+
+
+def test_hybrid_answers_the_same_on_pgvector(
+    both: Catalog,
+    lexical: TantivyBackend,
+    store: VectorStore,
+    embedder: Any,
+    pgvector_db: None,
+) -> None:
+    """The same points in pgvector (real PostgreSQL) give the same hybrid answers: results, order,
+    counts, facets, filters and the query feedback's nearest resources."""
+    from learn.vectors.documents import (
+        CONTENT_FILES,
+        RESOURCES,
+        content_file_indexes,
+        resource_indexes,
+    )
+    from learn.vectors.store import Point
+    from learn.vectors.store.pgvector import PgVectorStore
+
+    queries = [
+        SearchQuery(text="matrices and eigenvalues", limit=10),
+        SearchQuery(text="how do computers sort things", limit=10, aggregations=("platform",)),
+        SearchQuery(
+            text="engineering",
+            limit=20,
+            filters={"platform": ("ocw",)},
+            aggregations=("platform", "resource_type"),
+        ),
+        SearchQuery(text="Introduction to Algorithms", limit=5),
+    ]
+    on_edge = [hybrid.hybrid_search(q, lexical) for q in queries]
+    pg = PgVectorStore(prefix="hyb")
+    dim = embedder.dim
+    pg.ensure_collection(RESOURCES, dim, resource_indexes())  # type: ignore[arg-type]
+    pg.ensure_collection(CONTENT_FILES, dim, content_file_indexes())  # type: ignore[arg-type]
+    for name in (RESOURCES, CONTENT_FILES):
+        page, _ = store.scroll(name, limit=1000)
+        full = store.retrieve(name, [h.id for h in page], with_vectors=True)
+        pg.upsert(name, [Point(h.id, h.vector or [], h.payload) for h in full])
+    assert pg.count(RESOURCES) == store.count(RESOURCES) > 0
+    previous = set_store(pg)
+    hybrid.forget_vector_presence()
+    try:
+        on_pg = [hybrid.hybrid_search(q, lexical) for q in queries]
+    finally:
+        set_store(previous)
+        hybrid.forget_vector_presence()
+    for (edge_result, edge_flags), (pg_result, pg_flags) in zip(on_edge, on_pg, strict=True):
+        assert pg_flags == edge_flags and pg_flags["search_mode"] == "hybrid"
+        assert _ids(pg_result) == _ids(edge_result)
+        assert pg_result.total == edge_result.total
+        assert pg_result.aggregations == edge_result.aggregations

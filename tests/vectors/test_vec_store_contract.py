@@ -1,4 +1,5 @@
-"""One contract suite for both vector stores: Qdrant Edge (in-process) and the qdrant-client store.
+"""One contract suite for every vector store: Qdrant Edge (in-process), the qdrant-client store and
+pgvector (real PostgreSQL with the extension; see the ``pgvector_db`` fixture).
 
 The qdrant-client store runs against qdrant-client's own local engine here (no Qdrant server can be
 had on this machine); the same code talks to a server when QDRANT_URL is set.
@@ -16,17 +17,21 @@ from qdrant_client import QdrantClient
 from learn.vectors.documents import point_id
 from learn.vectors.store import Filter, Point, VectorStore, VectorStoreError, VectorStoreUnavailable
 from learn.vectors.store.edge import EdgeStore
+from learn.vectors.store.pgvector import PgVectorStore
 from learn.vectors.store.server import ServerStore
 
 DIM = 8
 INDEXES = {"f_kind": "keyword", "f_topic": "keyword", "resource_id": "integer"}
 
 
-@pytest.fixture(params=["edge", "client"])
+@pytest.fixture(params=["edge", "client", "pgvector"])
 def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[VectorStore]:
     store: VectorStore
     if request.param == "edge":
         store = EdgeStore(tmp_path / "edge")
+    elif request.param == "pgvector":
+        request.getfixturevalue("pgvector_db")  # tables live in the test's transaction
+        store = PgVectorStore(prefix="t")
     else:
         store = ServerStore(QdrantClient(location=":memory:"), prefix="t")
     store.ensure_collection("things", DIM, INDEXES)  # type: ignore[arg-type]

@@ -1,4 +1,5 @@
-"""Vector stores behind one interface; ``get_store()`` picks Qdrant Edge or a Qdrant server."""
+"""Vector stores behind one interface; ``get_store()`` opens the engine VECTOR_ENGINE names
+(embedded Qdrant Edge, pgvector, or a Qdrant server; see ``LearnEnv.vector_engine_in_use``)."""
 
 from __future__ import annotations
 
@@ -35,12 +36,19 @@ def get_store() -> VectorStore:
         with _lock:
             if _store is None:
                 env = get_env()
-                if env.qdrant_url:
+                engine = env.vector_engine_in_use
+                if engine == "qdrant":
                     from learn.vectors.store.server import ServerStore
 
+                    if not env.qdrant_url:
+                        raise VectorStoreError("VECTOR_ENGINE=qdrant needs QDRANT_URL")
                     _store = ServerStore.connect(
                         env.qdrant_url, env.qdrant_api_key, env.qdrant_collection_prefix
                     )
+                elif engine == "pgvector":
+                    from learn.vectors.store.pgvector import PgVectorStore
+
+                    _store = PgVectorStore(env.qdrant_collection_prefix)
                 else:
                     from learn.vectors.store.edge import EdgeStore
 

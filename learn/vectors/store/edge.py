@@ -53,6 +53,8 @@ def _with_payload(fields: Sequence[str] | None) -> Any:
 
 
 class EdgeStore:
+    engine = "embedded"  # the VECTOR_ENGINE value that selects this store
+
     def __init__(self, root: Path) -> None:
         self.root = root
         self._shards: dict[str, qe.EdgeShard] = {}

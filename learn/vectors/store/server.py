@@ -46,6 +46,8 @@ def _to_filter(flt: Filter | None) -> models.Filter | None:
 
 
 class ServerStore:
+    engine = "qdrant"  # the VECTOR_ENGINE value that selects this store
+
     def __init__(self, client: QdrantClient, prefix: str = "learn") -> None:
         self.client = client
         self.prefix = prefix
