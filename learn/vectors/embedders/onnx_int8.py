@@ -20,6 +20,8 @@ import hashlib
 import logging
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import onnxruntime as ort
@@ -91,8 +93,21 @@ def build_int8_model(source: Path, work: Path) -> Path:
     fused.save_model_to_file(str(fused_path))
 
     out = work / "int8.onnx"
-    quantize_dynamic(fused_path, out, per_channel=True, weight_type=QuantType.QInt8)
+    with _quiet_root_logger():  # the quantizer logs advice per tensor on the root logger
+        quantize_dynamic(fused_path, out, per_channel=True, weight_type=QuantType.QInt8)
     return out
+
+
+@contextmanager
+def _quiet_root_logger() -> Iterator[None]:
+    root = logging.getLogger()
+    level = root.level
+    if not os.environ.get("LOG_LEVEL"):
+        root.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        root.setLevel(level)
 
 
 def drop_softmax_nan_guards(model: object) -> int:
