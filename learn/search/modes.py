@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from learn.observability.metrics import timed_search
 from learn.search.backends import get_backend
 from learn.search.query import SearchQuery, SearchResult
 
@@ -15,10 +16,12 @@ def run_search(query: SearchQuery, explicit: bool = True) -> tuple[SearchResult,
     ``explicit=False``: hybrid is only the default mode, so it answers quietly lexically when no
     resource is embedded or the vector side fails (``learn.vectors.hybrid.hybrid_search``).
     """
-    if query.tuning.search_mode == "hybrid" and query.index == "resource":
-        # Lazy: learn.vectors depends on learn.search, not the other way round.
-        from learn.vectors.hybrid import hybrid_search
+    backend = get_backend()
+    with timed_search(backend.name, query.tuning.search_mode, query.index):
+        if query.tuning.search_mode == "hybrid" and query.index == "resource":
+            # Lazy: learn.vectors depends on learn.search, not the other way round.
+            from learn.vectors.hybrid import hybrid_search
 
-        return hybrid_search(query, get_backend(), explicit=explicit)
-    result = get_backend().search(query)
+            return hybrid_search(query, backend, explicit=explicit)
+        result = backend.search(query)
     return result, {"search_mode": query.tuning.search_mode} if query.index == "resource" else {}
