@@ -21,6 +21,7 @@ from learn.observability.analytics import track_response
 from learn.observability.metrics import HTTP_REQUEST_DURATION, status_class
 
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
+NAMED_GROUP = re.compile(r"\(\?P<(\w+)>[^)]*\)")
 logger = structlog.stdlib.get_logger("learn.request")
 
 
@@ -34,7 +35,8 @@ def _route(request: HttpRequest) -> str:
     match = getattr(request, "resolver_match", None)
     if match is None or not match.route:
         return "unmatched"
-    return "/" + match.route
+    # Router routes are regexes (``^topics/(?P<pk>[^/.]+)/$``): show them as patterns.
+    return "/" + NAMED_GROUP.sub(r"<\1>", match.route).replace("^", "").replace("$", "")
 
 
 def _user_id(request: HttpRequest) -> Any:
