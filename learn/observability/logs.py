@@ -36,7 +36,12 @@ def formatter(json_output: bool) -> structlog.stdlib.ProcessorFormatter:
     renderer: Any
     if json_output:
         renderer = structlog.processors.JSONRenderer()
-        extra: list[Any] = [structlog.processors.dict_tracebacks]
+        # Tracebacks as data, without local variables (they may hold secrets).
+        extra: list[Any] = [
+            structlog.processors.ExceptionRenderer(
+                structlog.tracebacks.ExceptionDictTransformer(show_locals=False)
+            )
+        ]
     else:
         renderer = structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())
         extra = []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 import sentry_sdk
 from sentry_sdk.integrations.celery import CeleryIntegration
@@ -34,6 +35,7 @@ DENYLIST = [
     "email",
 ]
 PII_DENYLIST = [*DEFAULT_PII_DENYLIST, "x-forwarded-for", "x-real-ip"]
+FILTERED = "[Filtered]"
 IDENTITY_HEADERS = {"x-userinfo", "x-learn-gateway-auth", "authorization", "cookie"}
 
 
@@ -46,12 +48,25 @@ def release(env: LearnEnv) -> str:
         return "learn@unknown"
 
 
-def _drop_identity_headers(event: Any, hint: Any) -> Any:
-    headers = (event.get("request") or {}).get("headers")
+def _scrub_query(query: str) -> str:
+    """Mask query values named like secrets or holding an e-mail address."""
+    pairs = parse_qsl(query, keep_blank_values=True)
+    masked = [
+        (key, FILTERED if key.lower() in DENYLIST or "@" in value else value)
+        for key, value in pairs
+    ]
+    return urlencode(masked)
+
+
+def _before_send(event: Any, hint: Any) -> Any:
+    request = event.get("request") or {}
+    headers = request.get("headers")
     if isinstance(headers, dict):
         for key in list(headers):
             if key.lower() in IDENTITY_HEADERS:
                 del headers[key]
+    if isinstance(request.get("query_string"), str):
+        request["query_string"] = _scrub_query(request["query_string"])
     return event
 
 
@@ -64,10 +79,9 @@ def init_sentry(env: LearnEnv) -> bool:
         release=release(env),
         environment=env.learn_environment,
         traces_sample_rate=env.sentry_traces_sample_rate,
-        send_default_pii=False,
-        include_local_variables=True,
+        include_local_variables=False,  # a repr (a request, a URL) may hold personal data
         event_scrubber=EventScrubber(denylist=DENYLIST, pii_denylist=PII_DENYLIST, recursive=True),
-        before_send=_drop_identity_headers,
+        before_send=_before_send,
         integrations=[DjangoIntegration(), CeleryIntegration(), RedisIntegration()],
     )
     return True
