@@ -12,7 +12,7 @@ from celery import Celery, signals
 from kombu import Queue
 
 from learn.config.env import get_env
-from learn.config.production import ensure_production_ready
+from learn.config.production import ProductionSettingsError, ensure_production_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "learn.config.settings")
 
@@ -68,7 +68,11 @@ app.autodiscover_tasks(
 @signals.worker_init.connect
 @signals.beat_init.connect
 def _refuse_development_settings(**_: Any) -> None:
-    ensure_production_ready(get_env())
+    # Celery logs and swallows a handler's exceptions; SystemExit stops the worker or beat.
+    try:
+        ensure_production_ready(get_env())
+    except ProductionSettingsError as exc:
+        raise SystemExit(str(exc)) from exc
 
 
 def register_schedule(name: str, entry: dict[str, Any]) -> None:

@@ -3,7 +3,7 @@
 Django, Celery and the CLI all log through the standard library; structlog's ``ProcessorFormatter``
 renders both structlog events and plain ``logging`` records, adding the context bound for the
 current request or task (``request_id``, ``user_id``, ``task_id``...) from contextvars.
-``LEARN_LOG_FORMAT``: ``json``, ``text`` or ``auto`` (text when stderr is a terminal).
+``LOG_FORMAT``: ``json``, ``text`` or ``auto`` (text when stderr is a terminal).
 """
 
 from __future__ import annotations

@@ -178,7 +178,7 @@ class Api:
 def api_server(var_dir: Path, **extra_env: str) -> Iterator[Api]:
     """``learn serve`` on a fresh embedded catalog (SQLite, in-process tasks), JSON logs."""
     env = {k: v for k, v in os.environ.items() if k not in SERVICE_VARS}
-    env.update(LEARN_VAR_DIR=str(var_dir), LEARN_LOG_FORMAT="json", **extra_env)
+    env.update(LEARN_VAR_DIR=str(var_dir), LOG_FORMAT="json", **extra_env)
     learn = [sys.executable, "-m", "learn.cli.main"]
     subprocess.run([*learn, "migrate"], env=env, check=True, capture_output=True, timeout=600)
     listen = port()
