@@ -5,13 +5,18 @@
     bluegreen.py -n learn-production switch --image ghcr.io/learn/learn-web:v1.4.0
     bluegreen.py -n learn-production rollback
     bluegreen.py -n learn-production migrate --overlay deploy/k8s/overlays/production
+    bluegreen.py -n learn-production manifests --overlay deploy/k8s/overlays/production \
+        | kubectl -n learn-production apply -f -
 
 ``switch`` rolls the new image onto the idle colour, waits until every idle pod is ready (the
 live colour keeps serving; nothing changes if the idle colour never gets ready), points the
 Service ``site`` at it, records the change in the ConfigMap ``site-colour``, and checks that the
 Service has ready endpoints; if not, it switches back. ``rollback`` points the Service back at the
 previous colour (still running the previous release) after checking that it is ready.
-``--dry-run`` prints the kubectl commands that would change anything instead of running them.
+``manifests`` prints the overlay without the migration Job and, unless ``--first-install``, without
+the objects the switch owns (the two site Deployments, the Service and ConfigMap of the colour), so
+applying it never moves the live colour. ``--dry-run`` prints the kubectl commands that would
+change anything instead of running them.
 Only ``kubectl`` is needed (``--kubectl`` or ``KUBECTL`` names another binary).
 """
 
@@ -20,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -136,12 +142,40 @@ def rollback(k: Kubectl, pause: float) -> str:
     return previous
 
 
+SWITCH_OWNED = {
+    ("Deployment", "site-blue"),
+    ("Deployment", "site-green"),
+    ("Service", SERVICE),
+    ("ConfigMap", CONFIGMAP),
+}
+
+
+def kind_and_name(doc: str) -> tuple[str, str]:
+    kind = re.search(r"(?m)^kind: *(\S+)", doc)
+    name = re.search(r"(?m)^metadata:\n(?:  .*\n)*?  name: *(\S+)", doc)
+    return (kind.group(1) if kind else "", name.group(1) if name else "")
+
+
+def render(binary: str, overlay: str) -> list[str]:
+    rendered = subprocess.run(
+        [binary, "kustomize", overlay], capture_output=True, text=True, check=True
+    ).stdout
+    return [d.strip("\n") for d in re.split(r"(?m)^---\n", rendered) if d.strip()]
+
+
+def manifests(binary: str, overlay: str, first_install: bool) -> str:
+    kept = []
+    for doc in render(binary, overlay):
+        kind, name = kind_and_name(doc)
+        if kind == "Job" or (not first_install and (kind, name) in SWITCH_OWNED):
+            continue
+        kept.append(doc)
+    return "\n---\n".join(kept) + "\n"
+
+
 def migrate(k: Kubectl, overlay: str, timeout: str) -> None:
     """Replace the migration Job with the overlay's and wait for it to complete."""
-    rendered = subprocess.run(
-        [k.binary, "kustomize", overlay], capture_output=True, text=True, check=True
-    ).stdout
-    docs = [d for d in rendered.split("\n---\n") if "\nkind: Job\n" in "\n" + d]
+    docs = [d for d in render(k.binary, overlay) if kind_and_name(d)[0] == "Job"]
     if len(docs) != 1:
         raise DeployError(f"expected one Job in {overlay}, found {len(docs)}")
     k.run("delete", "job", "migrate", "--ignore-not-found", change=True)
@@ -149,7 +183,10 @@ def migrate(k: Kubectl, overlay: str, timeout: str) -> None:
         print("would apply the migrate Job and wait for it")
         return
     subprocess.run(
-        [k.binary, "-n", k.namespace, "apply", "-f", "-"], input=docs[0], text=True, check=True
+        [k.binary, "-n", k.namespace, "apply", "-f", "-"],
+        input=docs[0] + "\n",
+        text=True,
+        check=True,
     )
     k.run("wait", "--for=condition=complete", "job/migrate", f"--timeout={timeout}")
 
@@ -168,6 +205,9 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("rollback")
     mig = sub.add_parser("migrate")
     mig.add_argument("--overlay", required=True)
+    man = sub.add_parser("manifests")
+    man.add_argument("--overlay", required=True)
+    man.add_argument("--first-install", action="store_true")
     args = parser.parse_args(argv)
     k = Kubectl(args.kubectl, args.namespace, args.dry_run)
     try:
@@ -179,6 +219,8 @@ def main(argv: list[str] | None = None) -> int:
             switch(k, args.image, args.timeout, args.pause)
         elif args.command == "rollback":
             rollback(k, args.pause)
+        elif args.command == "manifests":
+            sys.stdout.write(manifests(k.binary, args.overlay, args.first_install))
         else:
             migrate(k, args.overlay, args.timeout)
     except DeployError as exc:

@@ -4,12 +4,14 @@ checked before the switch, a failed check leaves the live colour serving, and ro
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "deploy" / "k8s" / "bluegreen.py"
@@ -114,3 +116,26 @@ def test_dry_run_changes_nothing(cluster: Path) -> None:
     )
     state = _state(cluster)
     assert state["selector"] == "blue" and state["deployments"]["site-green"]["image"] == "web:v0"
+
+
+def test_manifests_leave_the_colour_and_the_job_to_their_commands() -> None:
+    kubectl = shutil.which("kubectl")
+    if kubectl is None:
+        pytest.skip("kubectl is not installed")
+    overlay = str(ROOT / "deploy" / "k8s" / "overlays" / "qa")
+
+    def objects(*extra: str) -> set[tuple[str, str]]:
+        done = subprocess.run(
+            [sys.executable, str(SCRIPT), "-n", "learn-qa", "--kubectl", kubectl, "manifests",
+             "--overlay", overlay, *extra],
+            capture_output=True, text=True, check=True, timeout=120,
+        )  # fmt: skip
+        docs = [d for d in yaml.safe_load_all(done.stdout) if d]
+        return {(d["kind"], d["metadata"]["name"]) for d in docs}
+
+    upgrade = objects()
+    assert ("Deployment", "api") in upgrade and ("ScaledObject", "worker-embeddings") in upgrade
+    assert not [o for o in upgrade if o[0] == "Job"]
+    owned = {("Deployment", "site-blue"), ("Deployment", "site-green"), ("Service", "site")}
+    assert not owned & upgrade
+    assert owned <= objects("--first-install")
