@@ -131,6 +131,15 @@ class Gateway:
         lines = self.log.read_text().splitlines()
         return [json.loads(line) for line in lines if line.startswith("{")]
 
+    def logged(self, request_id: str, timeout: float = 5.0) -> list[dict[str, object]]:
+        """The access-log entries of one request (nginx writes them just after responding)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = [e for e in self.access_log() if e["request_id"] == request_id]
+            if found or time.monotonic() > deadline:
+                return found
+            time.sleep(0.05)
+
 
 @contextmanager
 def nginx(api: str, web: str, secret: str, **rates: str) -> Iterator[Gateway]:

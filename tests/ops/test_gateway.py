@@ -14,12 +14,22 @@ import socket
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 import pytest
+import yaml
 
-from tests.ops.gateway_harness import Api, Echo, Gateway, api_server, echo_server, nginx
+from tests.ops.gateway_harness import (
+    GATEWAY_DIR,
+    Api,
+    Echo,
+    Gateway,
+    api_server,
+    echo_server,
+    nginx,
+)
 
 SECRET = "gateway-secret-for-tests-7f3a"
 HEX32 = re.compile(r"^[0-9a-f]{32}$")
@@ -150,7 +160,7 @@ def test_request_id_is_passed_on_returned_and_logged(echo_gateway: Gateway) -> N
     )
     assert response.headers["x-request-id"] == request_id
     assert response.json()["headers"]["x-request-id"] == request_id
-    logged = [e for e in echo_gateway.access_log() if e["request_id"] == request_id]
+    logged = echo_gateway.logged(request_id)
     assert logged and logged[0]["route"] == "api" and logged[0]["status"] == 200
 
 
@@ -179,7 +189,7 @@ def test_request_id_reaches_the_api_log(gateway: Gateway, api: Api) -> None:
     assert hits, api.log.read_text()[-2000:]
     assert hits[0]["route"] == "/api/v1/topics/"
     assert hits[0]["status"] == 200 and hits[0]["duration_ms"] >= 0
-    assert any(e["request_id"] == request_id for e in gateway.access_log())
+    assert gateway.logged(request_id)
 
 
 # ------------------------------------------------------------------ compression and caching
@@ -295,11 +305,10 @@ def test_writes_are_rate_limited_and_reads_are_not(gateway: Gateway, web: Echo) 
 
 
 def test_gateway_log_lines_are_json_with_route_and_timing(echo_gateway: Gateway) -> None:
-    httpx.get(echo_gateway.url + "/health/liveness/", timeout=10)
-    entries = [e for e in echo_gateway.access_log() if e["path"] == "/health/liveness/"]
-    assert entries
-    entry = entries[-1]
+    response = httpx.get(echo_gateway.url + "/health/liveness/", timeout=10)
+    (entry,) = echo_gateway.logged(response.headers["x-request-id"])
     assert entry["hop"] == "gateway" and entry["route"] == "health"
+    assert entry["path"] == "/health/liveness/" and entry["status"] == 200
     assert HEX32.match(str(entry["request_id"])) and isinstance(entry["duration_s"], float)
 
 
@@ -336,5 +345,104 @@ def test_render_refuses_a_missing_secret(tmp_path: Path) -> None:
 def test_gateway_logs_the_route_it_chose(echo_gateway: Gateway, path: str, route: str) -> None:
     request_id = f"route-check-{abs(hash(path))}"
     httpx.get(echo_gateway.url + path, headers={"X-Request-ID": request_id}, timeout=10)
-    logged = [e for e in echo_gateway.access_log() if e["request_id"] == request_id]
+    logged = echo_gateway.logged(request_id)
     assert logged and logged[0]["route"] == route
+
+
+# ------------------------------------------------------------------ APISIX equivalence
+
+APISIX = yaml.safe_load((GATEWAY_DIR.parent / "apisix" / "apisix.yaml").read_text())
+PROBES = [
+    "/",
+    "/search?q=x",
+    "/courses/ocw/18.06",
+    "/apiary",
+    "/loginhelp",
+    "/logouts",
+    "/healthy",
+    "/metricsx",
+    "/metrics",
+    "/metrics/",
+    "/metrics/x",
+    "/api/",
+    "/api/v1/learning_resources/",
+    "/api/v1/learning_resources/12/similar/",
+    "/api/v1/learning_resources_search/?q=a",
+    "/api/v1/content_file_search/",
+    "/api/v0/vector_learning_resources_search/",
+    "/api/v0/vector_content_files_search/",
+    "/api/v0/users/me/",
+    "/admin/",
+    "/admin/catalog/learningresource/",
+    "/health/",
+    "/health/readiness/",
+    "/static/admin/css/base.css",
+    "/login",
+    "/login/",
+    "/login/callback/?code=x",
+    "/logout",
+    "/logout/oidc",
+    "/_next/static/chunks/a.js",
+    "/_next/image?url=x",
+]
+
+
+def _apisix_route(path: str) -> tuple[str, str | None]:
+    """APISIX's radixtree choice: routes whose uri matches (exact, or a ``prefix*``), the highest
+    priority first, then the longest uri."""
+    bare = path.split("?")[0]
+    best: tuple[int, int, dict[str, Any]] | None = None
+    for route in APISIX["routes"]:
+        for uri in route["uris"]:
+            hit = bare.startswith(uri[:-1]) if uri.endswith("*") else bare == uri
+            key = (route.get("priority", 0), len(uri))
+            if hit and (best is None or key > best[:2]):
+                best = (*key, route)
+    assert best is not None, path
+    return best[2]["name"], best[2].get("upstream_id")
+
+
+@pytest.mark.parametrize("path", PROBES)
+def test_apisix_routes_each_path_as_nginx_does(echo_gateway: Gateway, path: str) -> None:
+    request_id = f"apisix-compare-{PROBES.index(path):03d}"
+    response = httpx.get(echo_gateway.url + path, headers={"X-Request-ID": request_id}, timeout=10)
+    (entry,) = echo_gateway.logged(request_id)
+    upstream = response.json()["upstream"] if response.status_code == 200 else None
+    assert _apisix_route(path) == (entry["route"], upstream)
+
+
+def _nginx_labels() -> set[str]:
+    template = (GATEWAY_DIR / "templates" / "learn.conf.template").read_text()
+    return set(re.findall(r"set \$learn_route (\w+);", template)) - {"web"} | {"web"}
+
+
+def test_both_gateways_name_the_same_routes_and_limits() -> None:
+    assert {r["name"] for r in APISIX["routes"]} == _nginx_labels()
+    template = (GATEWAY_DIR / "templates" / "learn.conf.template").read_text()
+    render = (GATEWAY_DIR / "render").read_text()
+    defaults = dict(re.findall(r'"(LEARN_GATEWAY_\w+)": "([^"]+)"', render))
+    search = next(r for r in APISIX["routes"] if r["name"] == "api_search")["plugins"]["limit-req"]
+    assert f"{search['rate']}r/s" == defaults["LEARN_GATEWAY_SEARCH_RATE"]
+    assert str(search["burst"]) == defaults["LEARN_GATEWAY_SEARCH_BURST"]
+    edge = APISIX["global_rules"][0]["plugins"]
+    writes = edge["limit-req"]
+    assert f"{writes['rate']}r/s" == defaults["LEARN_GATEWAY_WRITE_RATE"]
+    assert str(writes["burst"]) == defaults["LEARN_GATEWAY_WRITE_BURST"]
+    assert writes["_meta"]["filter"] == [
+        ["request_method", "in", ["POST", "PUT", "PATCH", "DELETE"]]
+    ]
+    nginx_conf = (GATEWAY_DIR / "nginx.conf").read_text()
+    assert "client_max_body_size 10m;" in nginx_conf
+    assert edge["client-control"]["max_body_size"] == 10 * 1024 * 1024
+    gzip_types = set(re.search(r"gzip_types ([^;]+);", nginx_conf, re.S).group(1).split())  # type: ignore[union-attr]
+    assert set(edge["gzip"]["types"]) == gzip_types
+    assert "X-Userinfo" in edge["serverless-pre-function"]["functions"][0]
+    assert (
+        'proxy_set_header X-Userinfo "";' in (GATEWAY_DIR / "snippets" / "proxy.conf").read_text()
+    )
+    oidc = next(c for c in APISIX["plugin_configs"] if c["id"] == "api")["plugins"][
+        "openid-connect"
+    ]
+    assert oidc["unauth_action"] == "pass" and oidc["set_userinfo_header"] is True
+    cache = next(r for r in APISIX["routes"] if r["name"] == "web_static")["plugins"]
+    assert cache["response-rewrite"]["headers"]["set"]["Cache-Control"] in template
