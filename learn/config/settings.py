@@ -133,5 +133,7 @@ INSTALLED_APPS += ["learn.observability"]
 MIDDLEWARE.insert(0, "learn.observability.requests.RequestObservabilityMiddleware")
 configure_structlog()
 LOGGING = logging_config(ENV.log_level, ENV.log_format)
+if ENV.prometheus_multiproc_dir:  # prometheus-client writes one file per process there
+    ENV.prometheus_multiproc_dir.mkdir(parents=True, exist_ok=True)
 init_sentry(ENV)
 # --- end observability ------------------------------------------------------------------

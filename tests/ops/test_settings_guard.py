@@ -147,3 +147,17 @@ def test_celery_workers_and_beat_refuse_development_settings(
     finally:
         monkeypatch.undo()
         get_env.cache_clear()
+
+
+def test_check_deploy_command_names_the_problems() -> None:
+    environ = {k: v for k, v in os.environ.items() if not k.endswith("_FILE")}
+    environ.update(LEARN_DEBUG="false", DATABASE_URL=DEPLOYED["database_url"], ALLOWED_HOSTS="*")
+    done = subprocess.run(
+        [sys.executable, "-m", "learn.cli.main", "check-deploy"],
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1
+    assert "ALLOWED_HOSTS contains a wildcard" in done.stderr
