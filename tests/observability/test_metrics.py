@@ -136,3 +136,29 @@ def test_celery_task_outcomes(embedded_tasks: None) -> None:
         frozenset({("task", "learn.ops.ping"), ("state", "SUCCESS")}),
     )
     assert after[key] == before.get(key, 0) + 1
+
+
+@pytest.mark.redis
+@pytest.mark.django_db
+def test_celery_queue_lengths_are_read_from_redis(monkeypatch: pytest.MonkeyPatch) -> None:
+    import redis
+
+    from learn.config.env import get_env
+
+    url = get_env().redis_url
+    if not url:
+        pytest.skip("REDIS_URL is not set")
+    monkeypatch.setenv("CELERY_TASK_ALWAYS_EAGER", "false")
+    get_env.cache_clear()
+    client = redis.Redis.from_url(url)
+    marker = b'{"learn-metrics-test": "not a task"}'
+    base = client.llen("embeddings")
+    client.rpush("embeddings", marker, marker, marker)
+    try:
+        samples = _samples(Client())
+        assert _value(samples, "learn_celery_queue_length", queue="embeddings") == base + 3
+        assert ("learn_celery_queue_length", frozenset({("queue", "default")})) in samples
+    finally:
+        client.lrem("embeddings", 0, marker)
+        monkeypatch.undo()
+        get_env.cache_clear()
