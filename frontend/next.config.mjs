@@ -31,6 +31,8 @@ const securityHeaders = [
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   poweredByHeader: false,
+  // The web image builds a standalone server (deploy/docker/web.Dockerfile); `next start` stays as is.
+  output: process.env.NEXT_OUTPUT === "standalone" ? "standalone" : undefined,
   distDir: process.env.NEXT_DIST_DIR || ".next",
   // Metadata (title, Open Graph) is rendered in <head> for every client rather than streamed later.
   htmlLimitedBots: /.*/,

@@ -57,6 +57,20 @@ def migrate() -> None:
     call_command("migrate", interactive=False, verbosity=1)
 
 
+@app.command("check-deploy")
+def check_deploy() -> None:
+    """List the settings a deployment refuses to start with (LEARN_DEBUG off, DATABASE_URL set)."""
+    from learn.config.env import get_env
+    from learn.config.production import production_problems
+
+    problems = production_problems(get_env())
+    for problem in problems:
+        typer.echo(f"- {problem}", err=True)
+    if problems:
+        raise typer.Exit(1)
+    typer.echo("ready: no development settings in use (or not a deployment)")
+
+
 @taxonomy_app.command("load")
 def taxonomy_load(
     path: Annotated[

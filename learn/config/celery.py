@@ -8,8 +8,11 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from celery import Celery
+from celery import Celery, signals
 from kombu import Queue
+
+from learn.config.env import get_env
+from learn.config.production import ProductionSettingsError, ensure_production_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "learn.config.settings")
 
@@ -60,6 +63,16 @@ app.autodiscover_tasks(
         "learn.news_events",
     ]
 )
+
+
+@signals.worker_init.connect
+@signals.beat_init.connect
+def _refuse_development_settings(**_: Any) -> None:
+    # Celery logs and swallows a handler's exceptions; SystemExit stops the worker or beat.
+    try:
+        ensure_production_ready(get_env())
+    except ProductionSettingsError as exc:
+        raise SystemExit(str(exc)) from exc
 
 
 def register_schedule(name: str, entry: dict[str, Any]) -> None:

@@ -9,10 +9,40 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic.fields import FieldInfo
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+DEV_SECRET_KEY = "insecure-dev-key-change-me-in-production-0123456789"
+
+
+class SettingFileError(ValueError):
+    """A ``NAME_FILE`` variable that cannot be used (unreadable, or NAME is set as well)."""
+
+
+class FileValuesSource(PydanticBaseSettingsSource):
+    """Any setting ``NAME`` may come from the file named by ``NAME_FILE`` (as Kubernetes Secrets
+    and Vault Agent mount them); a trailing newline is dropped. Setting both is an error."""
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False  # __call__ does the work
+
+    def __call__(self) -> dict[str, Any]:
+        environ = {k.upper(): v for k, v in os.environ.items()}
+        values: dict[str, Any] = {}
+        for name in self.settings_cls.model_fields:
+            path = environ.get(f"{name.upper()}_FILE")
+            if not path:
+                continue
+            if name.upper() in environ:
+                raise SettingFileError(f"set {name.upper()} or {name.upper()}_FILE, not both")
+            try:
+                values[name] = Path(path).read_text().rstrip("\r\n")
+            except OSError as exc:
+                raise SettingFileError(f"{name.upper()}_FILE: cannot read {path}: {exc}") from exc
+        return values
 
 
 class LearnEnv(BaseSettings):
@@ -24,7 +54,7 @@ class LearnEnv(BaseSettings):
         default=None, ge=1, description="Granian worker processes (see web_concurrency)"
     )
     learn_debug: bool = False
-    secret_key: str = "insecure-dev-key-change-me-in-production-0123456789"
+    secret_key: str = DEV_SECRET_KEY
     allowed_hosts: str = "*"
     database_url: str | None = None
     redis_url: str | None = None
@@ -106,6 +136,21 @@ class LearnEnv(BaseSettings):
     # Set (e.g. INFO or DEBUG): every logger at that level.
     log_level: str | None = None
 
+    # Observability (learn.observability): log format, Sentry, PostHog, Prometheus.
+    log_format: Literal["auto", "json", "text"] = Field(
+        default="auto", description="json, text, or auto (text when stderr is a terminal)"
+    )
+    learn_release: str | None = Field(default=None, description="Release name (image tag)")
+    learn_environment: str = "development"
+    sentry_traces_sample_rate: float = Field(default=0.25, ge=0.0, le=1.0)
+    # Set for several server processes (Granian workers): prometheus-client aggregates them.
+    prometheus_multiproc_dir: Path | None = None
+    posthog_api_key: str | None = None
+    posthog_host: str = "https://us.i.posthog.com"
+    # Analytics consent when the visitor has not chosen (cookie learn_analytics_consent);
+    # DNT / Sec-GPC always mean denied.
+    posthog_consent_default: Literal["granted", "denied"] = "granted"
+
     # ETL sources (learn/etl/sources/<name>.py); a source with no URL configured is skipped.
     etl_request_timeout: float = 30.0
     # Every outbound fetch (learn/etl/http.py): a streamed byte cap, an overall deadline (all
@@ -185,6 +230,17 @@ class LearnEnv(BaseSettings):
     )
     # YouTube transcripts (learn/etl/sources/youtube_transcripts.py): the timedtext endpoint.
     youtube_timedtext_url: str = "https://www.youtube.com/api/timedtext"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, FileValuesSource(settings_cls), dotenv_settings)
 
     @property
     def cors_origins(self) -> list[str]:

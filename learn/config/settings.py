@@ -7,6 +7,8 @@ from typing import Any
 import dj_database_url
 
 from learn.config.env import get_env
+from learn.observability.logs import configure_structlog, logging_config
+from learn.observability.sentry import init_sentry
 
 ENV = get_env()
 VAR_DIR = ENV.var_dir
@@ -169,21 +171,12 @@ CELERY_RESULT_BACKEND = ENV.redis_url or "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = ENV.tasks_eager
 CELERY_REDBEAT_REDIS_URL = ENV.redis_url
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    # Third-party INFO (httpx requests, Celery task traces, onnxruntime's quantizer) stays out of
-    # the output unless LOG_LEVEL asks for it; Learn's own loggers report at INFO.
-    "root": {"handlers": ["console"], "level": ENV.log_level or "WARNING"},
-    "loggers": {
-        "learn": {"level": ENV.log_level or "INFO"},
-        "django.db.backends": {"level": "INFO"},
-    },
-}
-
-if ENV.sentry_dsn:  # pragma: no cover - only with a DSN
-    import sentry_sdk
-
-    sentry_sdk.init(dsn=ENV.sentry_dsn, traces_sample_rate=0.0)
+# --- observability (issue 18): request ids, structured logs, metrics, Sentry ---------------
+INSTALLED_APPS += ["learn.observability"]
+MIDDLEWARE.insert(0, "learn.observability.requests.RequestObservabilityMiddleware")
+configure_structlog()
+LOGGING = logging_config(ENV.log_level, ENV.log_format)
+if ENV.prometheus_multiproc_dir:  # prometheus-client writes one file per process there
+    ENV.prometheus_multiproc_dir.mkdir(parents=True, exist_ok=True)
+init_sentry(ENV)
+# --- end observability ------------------------------------------------------------------

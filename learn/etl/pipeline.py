@@ -43,6 +43,7 @@ from learn.config.env import LearnEnv, get_env
 from learn.etl.locks import SourceBusy, source_lock
 from learn.etl.models import EtlRun, RunStatus
 from learn.etl.records import ResourceRecord, TransformError
+from learn.observability.metrics import ETL_ROW_OUTCOMES, record_etl_run
 
 logger = logging.getLogger(__name__)
 
@@ -235,6 +236,7 @@ def _finish(run: EtlRun, status: str, message: str = "") -> EtlRun:
         run.message = message
     run.finished_on = timezone.now()
     run.save()
+    record_etl_run(run.source, status, {name: getattr(run, name) for name in ETL_ROW_OUTCOMES})
     return run
 
 

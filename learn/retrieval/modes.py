@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from learn.observability.metrics import timed_search
 from learn.retrieval.hybrid import hybrid_search
 from learn.retrieval.lexical import helpful_suggestions, lexical_search
 from learn.search.backends import get_backend
@@ -19,11 +20,12 @@ def run_search(query: SearchQuery, explicit: bool = True) -> tuple[SearchResult,
     resource is embedded or the vector side fails (``learn.retrieval.hybrid.hybrid_search``).
     """
     backend = get_backend()
-    if query.tuning.search_mode == "hybrid" and query.index == "resource":
-        result, flags = hybrid_search(query, backend, explicit=explicit)
-    else:
-        result = lexical_search(backend, query)
-        flags = {"search_mode": query.tuning.search_mode} if query.index == "resource" else {}
-    if result.suggest:
-        result.suggest = helpful_suggestions(backend, query, result.suggest)
+    with timed_search(backend.name, query.tuning.search_mode, query.index):
+        if query.tuning.search_mode == "hybrid" and query.index == "resource":
+            result, flags = hybrid_search(query, backend, explicit=explicit)
+        else:
+            result = lexical_search(backend, query)
+            flags = {"search_mode": query.tuning.search_mode} if query.index == "resource" else {}
+        if result.suggest:
+            result.suggest = helpful_suggestions(backend, query, result.suggest)
     return result, flags

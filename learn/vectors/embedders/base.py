@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -9,6 +10,7 @@ from typing import Protocol
 import numpy as np
 import numpy.typing as npt
 
+from learn.observability.metrics import record_embeddings
 from learn.vectors import tokens
 
 Vectors = npt.NDArray[np.float32]
@@ -71,10 +73,12 @@ def plan_batches(
 def embed_texts(embedder: Embedder, texts: Sequence[str]) -> Vectors:
     """Embed any number of texts, batching within the embedder's limits, in input order."""
     out = np.zeros((len(texts), embedder.dim), dtype=np.float32)
+    start = time.perf_counter()
     for batch in plan_batches(
         texts, embedder.max_input_tokens, embedder.max_batch_inputs, embedder.max_batch_tokens
     ):
         out[batch.indexes] = embedder.embed_batch(batch.texts)
+    record_embeddings(embedder.name, len(texts), time.perf_counter() - start)
     return out
 
 
