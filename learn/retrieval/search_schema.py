@@ -219,20 +219,10 @@ class LearningResourcesSearchResponseSerializer(SearchResponseSerializer):
     results = LearningResourceListField(read_only=True)
 
 
-class ContentFileSearchResultSerializer(ContentFileSerializer):
-    """A content file as search returns it: the large text is searched, not returned (``content``
-    is null; no ``summary`` or ``flashcards``), as in MIT Learn's index."""
-
-    class Meta(ContentFileSerializer.Meta):
-        fields = [
-            f for f in ContentFileSerializer.Meta.fields if f not in ("summary", "flashcards")
-        ]
-
-
 class ContentFileSearchResponseSerializer(SearchResponseSerializer):
     """Content files matching a search, with facet counts."""
 
-    results = ContentFileSearchResultSerializer(many=True, read_only=True)
+    results = ContentFileSerializer(many=True, read_only=True)
 
 
 class LearningResourcesSearchAdminParamsSerializer(serializers.Serializer[Any]):

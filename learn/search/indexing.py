@@ -106,6 +106,7 @@ def _content_file_batch(chunk: list[int]) -> list[IndexDocument]:
         for name in UNSTORED_FILE_FIELDS:
             source.pop(name, None)
         source["content"] = None
+        source["flashcards"] = None  # the contract requires the key; the text is not returned
         docs.append(
             IndexDocument(
                 id=str(source["id"]),

@@ -75,7 +75,7 @@ def test_full_health_sees_the_worker(worker: subprocess.Popen[bytes], client) ->
     while time.monotonic() < deadline:
         response = client.get("/health/full/")
         body = response.json()
-        if response.status_code == 200:
+        if body["checks"]["celery"]["status"] == "ok":  # (the search check may fail: no index)
             break
         time.sleep(1)
     assert body["checks"]["celery"]["status"] == "ok", body

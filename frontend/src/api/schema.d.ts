@@ -1211,48 +1211,7 @@ export interface components {
             };
             readonly next: string | null;
             readonly previous: string | null;
-            readonly results: components["schemas"]["ContentFileSearchResult"][];
-        };
-        /**
-         * @description A content file as search returns it: the large text is searched, not returned (``content``
-         *     is null; no ``summary`` or ``flashcards``), as in MIT Learn's index.
-         */
-        ContentFileSearchResult: {
-            checksum?: string;
-            content?: string | null;
-            content_author?: string | null;
-            readonly content_feature_type: string[];
-            content_language?: string | null;
-            content_title?: string | null;
-            content_type?: components["schemas"]["ContentFileContentTypeEnum"];
-            /** @description Extract the course number(s) from the associated course */
-            readonly course_number: string[];
-            readonly departments: components["schemas"]["LearningResourceDepartment"][];
-            description?: string | null;
-            direct_learning_resource_id?: number | null;
-            edx_module_id?: string | null;
-            file_extension?: string | null;
-            file_type?: string | null;
-            readonly id: number;
-            image_src?: (string) | null;
-            key?: string | null;
-            readonly offered_by: components["schemas"]["LearningResourceOfferor"];
-            readonly platform: components["schemas"]["LearningResourcePlatform"];
-            readonly require_summaries: boolean;
-            readonly resource_id: string;
-            readonly resource_readable_id: string;
-            run_id?: number;
-            run_readable_id?: string;
-            run_slug?: string;
-            run_title?: string;
-            semester?: string;
-            source_path?: string;
-            title?: string | null;
-            readonly topics: components["schemas"]["LearningResourceTopic"][];
-            uid?: string | null;
-            url?: string | null;
-            year?: number;
-            youtube_id?: string | null;
+            readonly results: components["schemas"]["ContentFile"][];
         };
         /** @description Serializer for ContentFile webhook requests. */
         ContentFileWebHookRequest: {
