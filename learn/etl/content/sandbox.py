@@ -140,7 +140,8 @@ class SandboxedTika:
         self.max_chars = max_chars
         self.start_timeout = start_timeout
         self._process: subprocess.Popen[bytes] | None = None
-        self.last_peak_bytes = 0  # the child's peak resident memory when it last ended
+        # the child's peak resident memory (VmHWM, sampled while it works), for reports
+        self.last_peak_bytes = 0
 
     # -- child lifecycle
 
@@ -172,8 +173,7 @@ class SandboxedTika:
                 with contextlib.suppress(OSError):
                     stream.close()
         try:
-            _pid, status, usage = os.wait4(process.pid, 0)
-            self.last_peak_bytes = usage.ru_maxrss * 1024
+            _pid, status, _usage = os.wait4(process.pid, 0)
             process.returncode = os.waitstatus_to_exitcode(status)
         except ChildProcessError:  # already reaped
             process.wait()
@@ -195,8 +195,19 @@ class SandboxedTika:
         with contextlib.suppress(Exception):  # interpreter shutdown
             self.close()
 
-    @staticmethod
-    def _reply(process: subprocess.Popen[bytes], deadline: float) -> bytes:
+    def _sample_peak(self, process: subprocess.Popen[bytes]) -> None:
+        """Keep the child's VmHWM (its own peak since exec; rusage would count this process's
+        memory too, shared with the child until it exec'd)."""
+        try:
+            with open(f"/proc/{process.pid}/status", encoding="ascii") as status:
+                for line in status:
+                    if line.startswith("VmHWM:"):
+                        peak = int(line.split()[1]) * 1024
+                        self.last_peak_bytes = max(self.last_peak_bytes, peak)
+        except (OSError, ValueError):
+            pass  # gone (or a zombie): the last sample stands
+
+    def _reply(self, process: subprocess.Popen[bytes], deadline: float) -> bytes:
         stdout = process.stdout
         assert stdout is not None
         buffer = b""
@@ -206,7 +217,8 @@ class SandboxedTika:
             left = deadline - time.monotonic()
             if left <= 0:
                 raise TimeoutError
-            ready, _, _ = select.select([stdout], [], [], left)
+            ready, _, _ = select.select([stdout], [], [], min(left, 0.1))
+            self._sample_peak(process)
             if not ready:
                 continue
             chunk = os.read(stdout.fileno(), 1 << 20)
