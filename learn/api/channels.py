@@ -53,6 +53,8 @@ class ChannelFilterSet(django_filters.FilterSet):
     retrieve=extend_schema(summary="Retrieve", responses=channel_schema),
 )
 class ChannelViewSet(NumericIdMixin, viewsets.ReadOnlyModelViewSet[Channel]):
+    """Published channels (topic, department, unit, pathway), in the shape of their type."""
+
     serializer_class = ChannelSerializer
     filterset_class = ChannelFilterSet
     pagination_class = DefaultPagination

@@ -87,6 +87,8 @@ class FeedItemViewSet(NumericIdMixin, viewsets.ReadOnlyModelViewSet[FeedItem]):
     retrieve=extend_schema(description="Retrieve a single news/event feed source."),
 )
 class FeedSourceViewSet(NumericIdMixin, viewsets.ReadOnlyModelViewSet[FeedSource]):
+    """The news and events feeds Learn reads."""
+
     serializer_class = FeedSourceSerializer
     filterset_class = FeedSourceFilterSet
     pagination_class = DefaultPagination
