@@ -61,7 +61,10 @@ def _make_resources(count: int, start: int = 0) -> list[LearningResource]:
 
 @pytest.fixture
 def catalog(shared_dir: Path) -> list[LearningResource]:
+    from learn.catalog.models import Testimonial
+
     load_taxonomy(shared_dir / "data" / "taxonomy")
+    Testimonial.objects.create(attestant_name="A. Learner", title="Student", quote="It helped.")
     return _make_resources(3)
 
 
