@@ -70,3 +70,7 @@ def prepare_demo(echo: Echo = print, embed: bool = True) -> None:
         from learn.vectors.cli import generate_with_progress
 
         echo(f"    {generate_with_progress().as_dict()}")
+
+    accounts = _optional("learn.accounts.demo")
+    if accounts is not None:
+        echo(f"    sign-in: {accounts.ensure_demo_account()}")  # type: ignore[attr-defined]

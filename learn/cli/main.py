@@ -32,6 +32,7 @@ SUBCOMMANDS: list[tuple[str, str]] = [
     ("learn.search.eval_cli", "eval"),
     ("learn.vectors.cli", "embeddings"),
     ("learn.news_events.cli", "news"),
+    ("learn.accounts.cli", "users"),
 ]
 
 

@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "learn.catalog",
+    "learn.accounts",
     "learn.etl",
     "learn.news_events",
     "learn.search",
@@ -41,6 +42,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "learn.accounts.gateway.GatewayUserinfoMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -103,8 +105,24 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "EXCEPTION_HANDLER": "learn.api.errors.exception_handler",
-    "UNAUTHENTICATED_USER": None,
+    # Bearer first: an anonymous write then gets 401 with WWW-Authenticate: Bearer.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "learn.accounts.authentication.BearerJWTAuthentication",
+        "learn.accounts.authentication.SessionAuthentication",
+    ],
 }
+
+# Accounts (learn/accounts): sessions opened by local sign-in, the OIDC flow or the gateway.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "learn.accounts.backends.OIDCBackend",
+    "learn.accounts.backends.GatewayBackend",
+]
+LOGIN_URL = "/login"
+_app_origin = "/".join(ENV.app_base_url.split("/")[:3])
+CSRF_TRUSTED_ORIGINS = [_app_origin] if _app_origin.startswith("http") else []
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
 API_MAX_PAGE_SIZE = ENV.api_max_page_size
 SEARCH_DEFAULT_MODE = ENV.search_default_mode
 
