@@ -29,6 +29,7 @@ logger = logging.getLogger(__name__)
 
 NEXT_KEY = "learn_login_next"
 ID_TOKEN_KEY = "learn_oidc_id_token"
+SKIP_ONBOARDING_KEY = "learn_login_skip_onboarding"
 
 _clients: dict[tuple[str, str], DjangoOAuth2App] = {}
 
@@ -66,15 +67,16 @@ def login_view(request: HttpRequest) -> HttpResponse:
             f"{reverse('accounts-local-login')}?{urlencode({'next': target})}"
         )
     request.session[NEXT_KEY] = target
+    request.session[SKIP_ONBOARDING_KEY] = request.GET.get("skip_onboarding") in ("1", "true")
     redirect_uri = request.build_absolute_uri(reverse("accounts-callback"))
     return client.authorize_redirect(request, redirect_uri)  # type: ignore[no-any-return]
 
 
-def _after_login(request: HttpRequest, target: str, explicit_next: bool) -> HttpResponse:
-    user = request.user
-    profile = Profile.objects.filter(user_id=user.pk).first()
-    if profile is not None and not profile.completed_onboarding and not explicit_next:
-        return HttpResponseRedirect(onboarding_url())
+def _after_login(request: HttpRequest, target: str, skip_onboarding: bool) -> HttpResponse:
+    """First sign-in goes through onboarding (then on to ``target``) unless skipped."""
+    profile = Profile.objects.filter(user_id=request.user.pk).first()
+    if profile is not None and not profile.completed_onboarding and not skip_onboarding:
+        return HttpResponseRedirect(f"{onboarding_url()}?{urlencode({'next': target})}")
     return HttpResponseRedirect(target)
 
 
@@ -85,22 +87,24 @@ def callback_view(request: HttpRequest) -> HttpResponse:
         return JsonResponse({"detail": "No OIDC provider is configured."}, status=404)
     try:
         token = client.authorize_access_token(request)
-        claims = dict(token.get("userinfo") or {})
-        userinfo = client.userinfo(token=token)
-        claims.update({k: v for k, v in dict(userinfo).items() if v is not None})
-        if userinfo.get("sub") and claims.get("sub") != userinfo.get("sub"):
-            raise IdentityError("userinfo names another subject than the ID token")
+        claims = dict(token.get("userinfo") or {})  # the validated ID token's claims
+        if "email" not in claims:  # a provider that keeps profile claims out of the ID token
+            userinfo = dict(client.userinfo(token=token))
+            if userinfo.get("sub") != claims.get("sub"):
+                raise IdentityError("userinfo names another subject than the ID token")
+            claims.update({k: v for k, v in userinfo.items() if v is not None})
         user = user_from_claims(claims)
     except (OAuthError, IdentityError) as error:
         logger.warning("OIDC sign-in failed: %s", error)
         return JsonResponse({"detail": f"Sign-in failed: {error}"}, status=400)
     if not user.is_active:
         return JsonResponse({"detail": "This account is disabled."}, status=403)
-    target = request.session.pop(NEXT_KEY, None)
+    target = request.session.pop(NEXT_KEY, None) or safe_next(request, None)
+    skip = bool(request.session.pop(SKIP_ONBOARDING_KEY, False))
     login(request, user, backend=OIDC_BACKEND)
     if token.get("id_token"):
         request.session[ID_TOKEN_KEY] = token["id_token"]
-    return _after_login(request, target or safe_next(request, None), bool(target))
+    return _after_login(request, target, skip)
 
 
 class LocalLoginView(LoginView):

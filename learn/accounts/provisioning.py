@@ -123,7 +123,7 @@ def user_from_claims(claims: Mapping[str, Any]) -> User:
                 raise
             user = found
         logger.info("created user %s for global_id %s", user.username, identity.global_id)
-        return user
+        return _fresh(user)
     profile = ensure_profile(user)
     if profile.global_id is None or env.users_update_existing:
         # An email match is linked to its provider id once; claims overwrite only when told to.
@@ -133,4 +133,9 @@ def user_from_claims(claims: Mapping[str, Any]) -> User:
             profile.global_id = identity.global_id
             profile.is_sso_user = True
             profile.save(update_fields=["global_id", "is_sso_user"])
-    return user
+    return _fresh(user)
+
+
+def _fresh(user: User) -> User:
+    """The user with the profile as saved (not a stale cached instance)."""
+    return User.objects.select_related("profile").get(pk=user.pk)

@@ -1,8 +1,9 @@
 """Bearer JWTs for API clients, validated against the issuer's JWKS with PyJWT.
 
 Checks signature (the key chosen by the token's ``kid``), ``iss``, ``aud``, ``exp``/``nbf``/``iat``.
-Keys are cached (``OIDC_JWKS_CACHE_SECONDS``); a token naming an unknown ``kid`` makes PyJWKClient
-fetch the key set again, so a provider's key rotation needs no restart.
+The key set is cached (``OIDC_JWKS_CACHE_SECONDS``); a token naming an unknown ``kid`` makes
+PyJWKClient fetch it again (at most every ``OIDC_JWKS_REFRESH_COOLDOWN_SECONDS``), so a provider's
+key rotation needs no restart, and a retired key stops verifying when the cached set expires.
 """
 
 from __future__ import annotations
@@ -28,9 +29,10 @@ class TokenError(Exception):
 class IssuerKeys:
     """The JWKS client of one issuer, found through its discovery document."""
 
-    def __init__(self, issuer: str, cache_seconds: int) -> None:
+    def __init__(self, issuer: str, cache_seconds: int, cooldown_seconds: float) -> None:
         self.issuer = issuer
         self.cache_seconds = cache_seconds
+        self.cooldown_seconds = cooldown_seconds
         self._client: jwt.PyJWKClient | None = None
         self._lock = threading.Lock()
 
@@ -45,7 +47,13 @@ class IssuerKeys:
                 except (httpx.HTTPError, KeyError, ValueError) as error:
                     raise TokenError(f"the issuer's discovery document failed: {error}") from error
                 self._client = jwt.PyJWKClient(
-                    jwks_uri, cache_keys=True, lifespan=self.cache_seconds, timeout=10
+                    jwks_uri,
+                    # Keys live in the key-set cache (``lifespan``), not in a per-kid cache
+                    # without expiry: a key the issuer retires stops verifying within it.
+                    cache_keys=False,
+                    lifespan=self.cache_seconds,
+                    timeout=10,
+                    cooldown_duration=self.cooldown_seconds,
                 )
             return self._client
 
@@ -58,7 +66,10 @@ def issuer_keys(issuer: str) -> IssuerKeys:
     with _keys_lock:
         keys = _keys.get(issuer)
         if keys is None:
-            keys = _keys[issuer] = IssuerKeys(issuer, get_env().oidc_jwks_cache_seconds)
+            env = get_env()
+            keys = _keys[issuer] = IssuerKeys(
+                issuer, env.oidc_jwks_cache_seconds, env.oidc_jwks_refresh_cooldown_seconds
+            )
         return keys
 
 
@@ -91,7 +102,7 @@ def validate_token(token: str) -> dict[str, Any]:
                 "require": ["exp", "iss", "sub"],
                 "verify_aud": audience is not None,
             },
-            leeway=30,
+            leeway=env.oidc_clock_skew_seconds,
         )
     except jwt.ExpiredSignatureError as error:
         raise TokenError("the token has expired") from error

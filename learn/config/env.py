@@ -137,6 +137,9 @@ class LearnEnv(BaseSettings):
     # Audience a bearer token must name (default: the client id).
     oidc_audience: str | None = None
     oidc_jwks_cache_seconds: int = 300
+    # An unknown kid refetches the key set at most this often (PyJWKClient's cooldown).
+    oidc_jwks_refresh_cooldown_seconds: float = 30.0
+    oidc_clock_skew_seconds: int = 30  # leeway on exp/nbf/iat of bearer tokens
     # Users the gateway / provider names for the first time are created (MIT Learn's default);
     # existing users are never updated from claims unless told to.
     users_create_unknown: bool = True
