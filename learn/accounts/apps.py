@@ -9,4 +9,7 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from learn.accounts import signals  # noqa: F401  (connects the user-creation hook)
+        from learn.accounts import (  # noqa: F401  (the user-creation hook, OpenAPI schemes)
+            schema,
+            signals,
+        )

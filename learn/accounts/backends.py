@@ -13,7 +13,13 @@ from django.http import HttpRequest
 class _ExternalBackend(ModelBackend):
     """Users are authenticated elsewhere (gateway, provider); this only loads them back."""
 
-    def authenticate(self, request: HttpRequest | None, **credentials: Any) -> User | None:
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> User | None:
         return None
 
 

@@ -37,7 +37,8 @@ def create(
     """Create a local account (with its profile and Favorites list)."""
     _setup()
     from django.contrib.auth.models import Group, User
-    from django.contrib.auth.password_validation import ValidationError, validate_password
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
 
     from learn.accounts.constants import LEARNING_PATH_EDITORS
 

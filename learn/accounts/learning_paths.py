@@ -136,7 +136,7 @@ class LearningPathItemSerializer(serializers.ModelSerializer[LearningResourceRel
 
     resource = LearningResourceSerializer(source="child", read_only=True)
     position = serializers.IntegerField(min_value=0, max_value=MAX_POSITION, required=False)
-    parent = serializers.IntegerField(source="parent_id", read_only=True)
+    parent = serializers.IntegerField(source="parent_id", read_only=True)  # type: ignore[assignment]
     child = serializers.PrimaryKeyRelatedField(queryset=published_resources())
 
     def validate_child(self, value: LearningResource) -> LearningResource:

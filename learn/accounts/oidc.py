@@ -74,7 +74,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
 
 def _after_login(request: HttpRequest, target: str, skip_onboarding: bool) -> HttpResponse:
     """First sign-in goes through onboarding (then on to ``target``) unless skipped."""
-    profile = Profile.objects.filter(user_id=request.user.pk).first()
+    profile = Profile.objects.filter(user_id=request.user.pk or 0).first()
     if profile is not None and not profile.completed_onboarding and not skip_onboarding:
         return HttpResponseRedirect(f"{onboarding_url()}?{urlencode({'next': target})}")
     return HttpResponseRedirect(target)

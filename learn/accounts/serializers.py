@@ -264,7 +264,7 @@ class UserListRelationshipSerializer(serializers.ModelSerializer[UserListRelatio
 
     resource = LearningResourceSerializer(source="child", read_only=True)
     position = serializers.IntegerField(min_value=0, max_value=MAX_POSITION, required=False)
-    parent = serializers.IntegerField(source="parent_id", required=False)
+    parent = serializers.IntegerField(source="parent_id", required=False)  # type: ignore[assignment]
     child = serializers.PrimaryKeyRelatedField(queryset=published_resources())
 
     def validate_parent(self, value: int) -> int:
@@ -307,7 +307,7 @@ class UserListRelationshipSerializer(serializers.ModelSerializer[UserListRelatio
 
 class MicroRelationshipSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField(read_only=True)
-    parent = serializers.IntegerField(
+    parent = serializers.IntegerField(  # type: ignore[assignment]
         source="parent_id", read_only=True, help_text="The id of the parent learning resource"
     )
     child = serializers.IntegerField(source="child_id", read_only=True)

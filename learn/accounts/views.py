@@ -66,7 +66,7 @@ class CurrentUserView(APIView):
 
     @extend_schema(responses=CurrentUserSerializer)
     def get(self, request: Request) -> Response:
-        return Response(CurrentUserSerializer(request.user).data)
+        return Response(CurrentUserSerializer(request.user).data)  # type: ignore[arg-type]
 
 
 @extend_schema(
@@ -89,7 +89,7 @@ class ProfileViewSet(
             username = user.get_username()
         queryset = Profile.objects.select_related("user").prefetch_related("topic_interests")
         if not (user.is_staff and self.request.method in permissions.SAFE_METHODS):
-            queryset = queryset.filter(user=user)
+            queryset = queryset.filter(user_id=user.pk or 0)
         return get_object_or_404(queryset, user__username=username)
 
 
@@ -171,7 +171,7 @@ class UserListItemViewSet(viewsets.ModelViewSet[UserListRelationship]):
         return super().get_object()
 
     def get_serializer_context(self) -> dict[str, Any]:
-        context = super().get_serializer_context()
+        context = dict(super().get_serializer_context())
         if self.request.method not in permissions.SAFE_METHODS and not getattr(
             self, "swagger_fake_view", False
         ):

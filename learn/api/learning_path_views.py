@@ -122,7 +122,7 @@ class EditableLearningPathItemsViewSet(
         return path_items(int(self.kwargs["learning_resource_id"]), self.request.user)
 
     def get_serializer_context(self) -> dict[str, Any]:
-        context = super().get_serializer_context()
+        context = dict(super().get_serializer_context())
         if not getattr(self, "swagger_fake_view", False) and self.request.method != "GET":
             context["path"] = self.path()
         return context
