@@ -9,7 +9,14 @@ const nextConfig = {
   htmlLimitedBots: /.*/,
   reactStrictMode: true,
   async rewrites() {
-    return [{ source: "/api/:path*", destination: `${apiOrigin}/api/:path*` }];
+    return [
+      { source: "/api/:path*", destination: `${apiOrigin}/api/:path*` },
+      // Sign-in and sign-out live on the API (local accounts, the OIDC flow, the admin).
+      { source: "/login", destination: `${apiOrigin}/login` },
+      { source: "/login/:path*", destination: `${apiOrigin}/login/:path*/` },
+      { source: "/logout", destination: `${apiOrigin}/logout` },
+      { source: "/logout/:path*", destination: `${apiOrigin}/logout/:path*` },
+    ];
   },
 };
 
