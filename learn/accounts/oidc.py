@@ -68,7 +68,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
         )
     request.session[NEXT_KEY] = target
     request.session[SKIP_ONBOARDING_KEY] = request.GET.get("skip_onboarding") in ("1", "true")
-    redirect_uri = request.build_absolute_uri(reverse("accounts-callback"))
+    redirect_uri = get_env().oidc_redirect_uri or request.build_absolute_uri(
+        reverse("accounts-callback")
+    )
     return client.authorize_redirect(request, redirect_uri)  # type: ignore[no-any-return]
 
 

@@ -136,6 +136,9 @@ class LearnEnv(BaseSettings):
     oidc_scopes: str = "openid profile email"
     # Audience a bearer token must name (default: the client id).
     oidc_audience: str | None = None
+    # The callback URL registered at the provider (default: /login/callback/ on the request's host;
+    # set it when the web app's origin proxies /login to the API).
+    oidc_redirect_uri: str | None = None
     oidc_jwks_cache_seconds: int = 300
     # An unknown kid refetches the key set at most this often (PyJWKClient's cooldown).
     oidc_jwks_refresh_cooldown_seconds: float = 30.0

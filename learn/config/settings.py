@@ -119,8 +119,14 @@ AUTHENTICATION_BACKENDS = [
     "learn.accounts.backends.GatewayBackend",
 ]
 LOGIN_URL = "/login"
-_app_origin = "/".join(ENV.app_base_url.split("/")[:3])
-CSRF_TRUSTED_ORIGINS = [_app_origin] if _app_origin.startswith("http") else []
+# Session writes come from the web app's origin (through its /api rewrite).
+CSRF_TRUSTED_ORIGINS = sorted(
+    {
+        "/".join(url.split("/")[:3])
+        for url in (ENV.app_base_url, ENV.login_redirect_url or "")
+        if url.startswith("http")
+    }
+)
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 API_MAX_PAGE_SIZE = ENV.api_max_page_size

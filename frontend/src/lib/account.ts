@@ -74,12 +74,29 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   return (response.status === 204 ? undefined : await response.json()) as T;
 }
 
-export const getMe = () => api<Me>("GET", "/api/v0/users/me/");
-export const myLists = () => api<Page<UserList>>("GET", "/api/v1/userlists/?limit=100").then((p) => p.results);
-export const membership = () => api<{ id: number; parent: number; child: number }[]>("GET", "/api/v1/userlists/membership/");
-export const setResourceLists = (resourceId: number, listIds: number[]) =>
-  api<ListItem[]>(
+// One request per page for what every card needs (the user, their lists, memberships), shared by all cards
+// and dropped after a write or a few seconds.
+const shared = new Map<string, { at: number; value: Promise<unknown> }>();
+function once<T>(key: string, load: () => Promise<T>): Promise<T> {
+  const hit = shared.get(key);
+  if (hit && Date.now() - hit.at < 5000) return hit.value as Promise<T>;
+  const value = load();
+  shared.set(key, { at: Date.now(), value });
+  value.catch(() => shared.delete(key));
+  return value;
+}
+export const forgetShared = () => shared.clear();
+
+export const getMe = () => once("me", () => api<Me>("GET", "/api/v0/users/me/"));
+export const myLists = () =>
+  once("lists", () => api<Page<UserList>>("GET", "/api/v1/userlists/?limit=100").then((p) => p.results));
+export const membership = () =>
+  once("membership", () => api<{ id: number; parent: number; child: number }[]>("GET", "/api/v1/userlists/membership/"));
+export const setResourceLists = (resourceId: number, listIds: number[]) => {
+  forgetShared();
+  return api<ListItem[]>(
     "PATCH",
     `/api/v1/learning_resources/${resourceId}/userlists/?${listIds.map((id) => `userlist_id=${id}`).join("&")}`,
   );
+};
 export const loginHref = (next: string) => `/login?next=${encodeURIComponent(next)}`;

@@ -1,7 +1,7 @@
 "use client";
 import Link from "next/link";
 import { useEffect, useState } from "react";
-import { api, getMe, loginHref, myLists, type Me, type UserList } from "@/lib/account";
+import { api, forgetShared, getMe, loginHref, myLists, type Me, type UserList } from "@/lib/account";
 
 type Hit = { id: number; title: string; resource_type: string };
 
@@ -65,6 +65,7 @@ export default function DashboardPage() {
     event.preventDefault();
     try {
       const list = await api<UserList>("POST", "/api/v1/userlists/", { title, privacy_level: privacy });
+      forgetShared();
       setLists([...lists, list]);
       setTitle("");
       setError("");

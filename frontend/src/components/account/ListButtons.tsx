@@ -1,6 +1,6 @@
 "use client";
 import { useEffect, useState } from "react";
-import { getMe, loginHref, membership, myLists, setResourceLists, type UserList } from "@/lib/account";
+import { getMe, membership, myLists, setResourceLists, type UserList } from "@/lib/account";
 
 type State = { lists: UserList[]; member: Set<number> } | "anonymous" | null;
 
@@ -24,16 +24,8 @@ export function ListButtons({ resourceId, title }: { resourceId: number; title: 
     };
   }, [resourceId]);
 
-  if (state === null) return null;
-  if (state === "anonymous") {
-    return (
-      <div className="list-buttons">
-        <a className="button-link" href={loginHref(typeof window === "undefined" ? "/" : window.location.href)}>
-          Sign in to save
-        </a>
-      </div>
-    );
-  }
+  // Signed-out visitors see nothing here (the header offers sign-in).
+  if (state === null || state === "anonymous") return null;
   const favorites = state.lists.find((l) => l.title === "Favorites");
   const toggle = async (listId: number) => {
     const member = new Set(state.member);
