@@ -10,7 +10,9 @@ const nextConfig = {
   reactStrictMode: true,
   async rewrites() {
     return [
-      { source: "/api/:path*", destination: `${apiOrigin}/api/:path*` },
+      // Next.js drops a trailing slash before rewriting; every API path ends with one (Django's APPEND_SLASH would
+      // redirect back and loop), so put it back.
+      { source: "/api/:path*", destination: `${apiOrigin}/api/:path*/` },
       // Sign-in and sign-out live on the API (local accounts, the OIDC flow, the admin).
       { source: "/login", destination: `${apiOrigin}/login` },
       { source: "/login/:path*", destination: `${apiOrigin}/login/:path*/` },

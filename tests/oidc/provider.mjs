@@ -89,8 +89,15 @@ const configuration = {
     },
   },
   async findAccount(ctx, id) {
-    const user = USERS[id];
-    if (!user) return undefined;
+    // Known users, or a fresh learner for any other login (each browser journey signs in as a new person).
+    const user = USERS[id] ?? {
+      email: `${id}@example.org`,
+      email_verified: true,
+      preferred_username: id,
+      given_name: "Learner",
+      family_name: id,
+      name: `Learner ${id}`,
+    };
     return { accountId: id, claims: async () => ({ sub: id, ...user }) };
   },
   cookies: { keys: ["learn-test-cookie-key"] },
