@@ -119,11 +119,6 @@ class UserListViewSet(viewsets.ModelViewSet[UserList]):
         self.kwargs["pk"] = numeric_id(self.kwargs["pk"], "user list")
         return super().get_object()
 
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        if not request.user.is_authenticated:
-            return self.get_paginated_response([]) if self.paginator else Response([])
-        return super().list(request, *args, **kwargs)
-
     def perform_create(self, serializer: Any) -> None:
         serializer.save(author=self.request.user)
 
