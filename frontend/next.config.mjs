@@ -44,6 +44,12 @@ const nextConfig = {
     return [
       { source: "/api/:path*/", destination: `${apiOrigin}/api/:path*/` },
       { source: "/api/:path*", destination: `${apiOrigin}/api/:path*` },
+      // Sign-in and sign-out live on the API (local accounts, the OIDC flow, the admin).
+      { source: "/login", destination: `${apiOrigin}/login` },
+      { source: "/login/:path*/", destination: `${apiOrigin}/login/:path*/` },
+      { source: "/login/:path*", destination: `${apiOrigin}/login/:path*/` },
+      { source: "/logout", destination: `${apiOrigin}/logout` },
+      { source: "/logout/:path*", destination: `${apiOrigin}/logout/:path*` },
     ];
   },
   async headers() {

@@ -11,7 +11,10 @@ from rest_framework.views import exception_handler as drf_exception_handler
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(response.data, dict) and "detail" not in response.data:
-        # django-filter validation errors: {param: [messages]} → add a summary sentence.
-        params = ", ".join(sorted(response.data))
-        response.data = {"detail": f"Invalid query parameter(s): {params}", "errors": response.data}
+        # Validation errors {name: [messages]} (query parameters, or body fields of a write)
+        # → add a summary sentence naming them.
+        names = ", ".join(sorted(response.data))
+        request = context.get("request")
+        what = "query parameter(s)" if getattr(request, "method", "GET") == "GET" else "field(s)"
+        response.data = {"detail": f"Invalid {what}: {names}", "errors": response.data}
     return response

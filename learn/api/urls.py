@@ -10,13 +10,15 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 from rest_framework.viewsets import ViewSetMixin
 
-from learn.api import channels, news_events, views
+from learn.api import channels, learning_path_views, news_events, views
 
 router = SimpleRouter()
 router.register("learning_resources", views.LearningResourceViewSet, basename="learning_resources")
 router.register("courses", views.CourseViewSet, basename="courses")
 router.register("programs", views.ProgramViewSet, basename="programs")
-router.register("learningpaths", views.LearningPathViewSet, basename="learningpaths")
+router.register(
+    "learningpaths", learning_path_views.EditableLearningPathViewSet, basename="learningpaths"
+)
 router.register("podcasts", views.PodcastViewSet, basename="podcasts")
 router.register("podcast_episodes", views.PodcastEpisodeViewSet, basename="podcast_episodes")
 router.register("videos", views.VideoViewSet, basename="videos")
@@ -45,6 +47,12 @@ v0_router.register("testimonials", news_events.TestimonialViewSet, basename="tes
 
 LIST: dict[str, Any] = {"get": "list"}
 DETAIL: dict[str, Any] = {"get": "retrieve"}
+WRITABLE_LIST: dict[str, Any] = {"get": "list", "post": "create"}
+WRITABLE_DETAIL: dict[str, Any] = {
+    "get": "retrieve",
+    "patch": "partial_update",
+    "delete": "destroy",
+}
 
 
 def nested(prefix: str, suffix: str, viewset: type[ViewSetMixin], name: str) -> list[URLPattern]:
@@ -60,7 +68,26 @@ nested_routes = [
     *nested("learning_resources", "items", views.ResourceItemsViewSet, "learning_resource_items"),
     *nested("podcasts", "items", views.PodcastItemsViewSet, "podcast_items"),
     *nested("video_playlists", "items", views.VideoPlaylistItemsViewSet, "video_playlist_items"),
-    *nested("learningpaths", "items", views.LearningPathItemsViewSet, "learningpath_items"),
+    path(
+        "learningpaths/membership/",
+        learning_path_views.EditableLearningPathViewSet.as_view({"get": "membership"}),
+        name="learningpaths-membership",
+    ),
+    path(
+        "learningpaths/<str:learning_resource_id>/items/",
+        learning_path_views.EditableLearningPathItemsViewSet.as_view(WRITABLE_LIST),
+        name="learningpath_items-list",
+    ),
+    path(
+        "learningpaths/<str:learning_resource_id>/items/<str:pk>/",
+        learning_path_views.EditableLearningPathItemsViewSet.as_view(WRITABLE_DETAIL),
+        name="learningpath_items-detail",
+    ),
+    path(
+        "learning_resources/<str:id>/learning_paths/",
+        learning_path_views.ResourceLearningPathsView.as_view(),
+        name="learning_resource_learning_paths",
+    ),
     *nested(
         "learning_resources",
         "contentfiles",

@@ -109,6 +109,10 @@ def prepare_demo(echo: Echo = print, embed: bool = True, replay: bool = True) ->
             report = generate_with_progress().as_dict()
             out.append(", ".join(f"{key} {value}" for key, value in report.items()))
 
+    accounts = _optional("learn.accounts.demo")
+    if accounts is not None:
+        echo(f"sign-in: {accounts.ensure_demo_account()}")
+
     out_counts = _catalog_counts()
     if out_counts:
         echo("catalog: " + ", ".join(f"{n} {kind}" for kind, n in out_counts))

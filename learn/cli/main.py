@@ -34,6 +34,7 @@ SUBCOMMANDS: list[tuple[str, str]] = [
     ("learn.retrieval.eval_cli", "eval"),
     ("learn.vectors.cli", "embeddings"),
     ("learn.news_events.cli", "news"),
+    ("learn.accounts.cli", "users"),
 ]
 
 

@@ -231,6 +231,33 @@ class LearnEnv(BaseSettings):
     # YouTube transcripts (learn/etl/sources/youtube_transcripts.py): the timedtext endpoint.
     youtube_timedtext_url: str = "https://www.youtube.com/api/timedtext"
 
+    # Accounts (learn/accounts): three ways in, one user model.
+    # 1. Gateway: X-Userinfo (base64 userinfo JSON) is trusted only on requests that also carry
+    #    X-Learn-Gateway-Auth equal to this secret (the gateway adds it; clients cannot know it).
+    learn_gateway_secret: str | None = None
+    # 2./3. An OIDC provider: bearer JWTs are checked against its JWKS, and without a gateway
+    #    the app runs the authorization-code + PKCE flow against it itself.
+    oidc_issuer: str | None = None
+    oidc_client_id: str | None = None
+    oidc_client_secret: str | None = None
+    oidc_scopes: str = "openid profile email"
+    # Audience a bearer token must name (default: the client id).
+    oidc_audience: str | None = None
+    # The callback URL registered at the provider (default: /login/callback/ on the request's host;
+    # set it when the web app's origin proxies /login to the API).
+    oidc_redirect_uri: str | None = None
+    oidc_jwks_cache_seconds: int = 300
+    # An unknown kid refetches the key set at most this often (PyJWKClient's cooldown).
+    oidc_jwks_refresh_cooldown_seconds: float = 30.0
+    oidc_clock_skew_seconds: int = 30  # leeway on exp/nbf/iat of bearer tokens
+    # Users the gateway / provider names for the first time are created (MIT Learn's default);
+    # existing users are never updated from claims unless told to.
+    users_create_unknown: bool = True
+    users_update_existing: bool = False
+    # Where sign-in sends a user without ``next`` (the web app), and onboarding on first login.
+    login_redirect_url: str | None = None
+    onboarding_path: str = "/onboarding"
+
     @classmethod
     def settings_customise_sources(
         cls,

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "corsheaders",
     "drf_spectacular",
     "learn.catalog",
+    "learn.accounts",
     "learn.etl",
     "learn.news_events",
     "learn.search",
@@ -47,6 +48,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "learn.accounts.gateway.GatewayUserinfoMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -147,8 +149,30 @@ REST_FRAMEWORK = {
     # In-app rate limits (a gateway may be absent): scopes by path, JSON 429 with Retry-After.
     "DEFAULT_THROTTLE_CLASSES": ["learn.api.limits.ScopedPathThrottle"],
     "NUM_PROXIES": ENV.rate_limit_proxies,
-    "UNAUTHENTICATED_USER": None,
+    # Bearer first: an anonymous write then gets 401 with WWW-Authenticate: Bearer.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "learn.accounts.authentication.BearerJWTAuthentication",
+        "learn.accounts.authentication.SessionAuthentication",
+    ],
 }
+
+# Accounts (learn/accounts): sessions opened by local sign-in, the OIDC flow or the gateway.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "learn.accounts.backends.OIDCBackend",
+    "learn.accounts.backends.GatewayBackend",
+]
+LOGIN_URL = "/login"
+# Session writes come from the web app's origin (through its /api rewrite).
+CSRF_TRUSTED_ORIGINS = sorted(
+    {
+        "/".join(url.split("/")[:3])
+        for url in (ENV.app_base_url, ENV.login_redirect_url or "")
+        if url.startswith("http")
+    }
+)
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
 API_MAX_PAGE_SIZE = ENV.api_max_page_size
 RATE_LIMITS = ENV.rate_limits
 SEARCH_DEFAULT_MODE = ENV.search_default_mode

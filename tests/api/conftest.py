@@ -12,6 +12,7 @@ from django.db import transaction
 from factories import Catalog, build_catalog
 from openapi_core import Config, OpenAPI
 from openapi_core.testing import MockRequest, MockResponse
+from people import people, set_env  # noqa: F401  (fixtures of the accounts tests)
 from rest_framework.test import APIClient
 
 
@@ -134,3 +135,29 @@ def checked(contract: OpenAPI, api: APIClient) -> ContractCheck:
 @pytest.fixture
 def checked_v0(contract_v0: OpenAPI, api: APIClient) -> ContractCheck:
     return ContractCheck(contract_v0, api)
+
+
+# ---------------------------------------------------------------- both contracts, any method
+
+
+class ContractValidator:
+    """Validate a response of any method against the v0 or v1 contract (by its path)."""
+
+    def __init__(self, v0: OpenAPI, v1: OpenAPI) -> None:
+        self.v0 = v0
+        self.v1 = v1
+
+    def __call__(self, method: str, url: str, response: Any) -> Any:
+        path = url.split("?", 1)[0]
+        api = self.v0 if path.startswith("/api/v0/") else self.v1
+        request = MockRequest("http://localhost", method.lower(), path)
+        body = MockResponse(
+            response.content, status_code=response.status_code, content_type="application/json"
+        )
+        api.validate_response(request, body)
+        return response.json() if response.content else None
+
+
+@pytest.fixture
+def validate(contract_v0: OpenAPI, contract: OpenAPI) -> ContractValidator:
+    return ContractValidator(contract_v0, contract)

@@ -128,6 +128,7 @@ URLS: dict[str, Callable[[Catalog], str]] = {
     f"{V0}/news_events_sources/{{id}}/": lambda c: (
         f"{V0}/news_events_sources/{FeedSource.objects.get().pk}/"
     ),
+    f"{V0}/users/me/": lambda c: f"{V0}/users/me/",
     f"{V0}/testimonials/": lambda c: f"{V0}/testimonials/?offerors=ocw",
     f"{V0}/testimonials/{{id}}/": lambda c: (
         f"{V0}/testimonials/{catalog_models.Testimonial.objects.get().pk}/"
@@ -140,6 +141,20 @@ VALIDATED_WITH_VECTORS = {
     f"{V1}/learning_resources/{{id}}/vector_similar/",
     f"{V0}/vector_content_files_search/",
     f"{V0}/vector_learning_resources_search/",
+}
+
+# implemented paths of a signed-in user (or an editor): tests/api/test_accounts_api.py and
+# test_accounts_permissions.py call them as each kind of user and validate them against the contracts
+SIGNED_IN = {
+    f"{V1}/learning_resources/{{id}}/learning_paths/",
+    f"{V1}/learning_resources/{{id}}/userlists/",
+    f"{V1}/learningpaths/membership/",
+    f"{V1}/userlists/",
+    f"{V1}/userlists/{{id}}/",
+    f"{V1}/userlists/{{userlist_id}}/items/",
+    f"{V1}/userlists/{{userlist_id}}/items/{{id}}/",
+    f"{V1}/userlists/membership/",
+    f"{V0}/profiles/{{user__username}}/",
 }
 
 # implemented paths whose only methods write: an unsigned call must be refused, not missing
@@ -193,11 +208,11 @@ def test_the_readme_lists_every_contract_path(shared_dir: Path) -> None:
 
 def test_every_implemented_and_site_path_is_called_here() -> None:
     implemented = {p for p, (_, status) in readme_table().items() if status != "not planned"}
-    elsewhere = REFUSED_UNSIGNED | VALIDATED_WITH_VECTORS
+    elsewhere = REFUSED_UNSIGNED | VALIDATED_WITH_VECTORS | SIGNED_IN
     assert implemented - elsewhere <= set(URLS), sorted(implemented - elsewhere - set(URLS))
     site = site_paths()
     assert site, "the site's API calls were not found"
-    assert site <= set(URLS) | VALIDATED_WITH_VECTORS, sorted(site - set(URLS))
+    assert site <= set(URLS) | VALIDATED_WITH_VECTORS | SIGNED_IN, sorted(site - set(URLS))
     assert set(URLS) <= implemented, sorted(set(URLS) - implemented)
 
 
@@ -211,7 +226,7 @@ def served_catalog(
     from learn.search.backends import reset_backend
     from learn.search.backends.tantivy import TantivyBackend
     from learn.search.indexing import rebuild_index
-    from learn.vectors.hybrid import forget_vector_presence
+    from learn.retrieval.hybrid import forget_vector_presence
     from learn.vectors.store import set_store
     from learn.vectors.store.edge import EdgeStore
 

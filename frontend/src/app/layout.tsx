@@ -1,5 +1,6 @@
 import type { Metadata, Viewport } from "next";
 import Link from "next/link";
+import { AccountMenu } from "@/components/account/AccountMenu";
 import { NavigationBuffer } from "@/components/NavigationBuffer";
 import "./globals.css";
 
@@ -54,6 +55,7 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
                 </li>
               </ul>
             </nav>
+            <AccountMenu />
           </div>
         </header>
         <main id="main" tabIndex={-1}>

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import type { Resource } from "@/api/client";
+import { ListButtons } from "@/components/account/ListButtons";
 import { bestRun, certificationLabel, formatDate, highlightSegments, labelOf, plainText, priceText, resourceTypeLabel } from "@/lib/format";
 
 type Highlighted = { highlight?: Record<string, string[] | undefined> };
@@ -46,6 +47,7 @@ export function ResourceCard({ resource, href, variant = "row", headingLevel = 3
           <li>{priceText(resource)}</li>
           {starts && variant === "row" && <li>Starts {formatDate(starts)}</li>}
         </ul>
+        <ListButtons resourceId={resource.id} title={resource.title} />
       </div>
     </article>
   );

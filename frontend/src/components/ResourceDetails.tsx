@@ -1,3 +1,4 @@
+import { ListButtons } from "@/components/account/ListButtons";
 import Link from "next/link";
 import type { Resource } from "@/api/client";
 import { departmentPath, topicPath } from "@/lib/channels";
@@ -101,6 +102,7 @@ export function ResourceDetails({ resource, headingLevel }: { resource: Resource
     <div className="resource-details">
       <p className="card-type">{resourceTypeLabel(resource)}</p>
       <Heading className="resource-title">{resource.title}</Heading>
+      <ListButtons resourceId={resource.id} title={resource.title} />
       <Media resource={resource} />
       {resource.url && (
         <p>

@@ -1,0 +1,1 @@
+"""Accounts: users (local, OIDC, gateway, bearer JWT), profiles, lists, learning paths."""
