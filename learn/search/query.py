@@ -54,6 +54,7 @@ RESOURCE_FACETS: tuple[str, ...] = (
     "department",
     "level",
     "course_feature",
+    "instructor",
     "professional",
     "free",
     "delivery",
