@@ -1,5 +1,7 @@
 import type { Metadata, Viewport } from "next";
 import Link from "next/link";
+import { Suspense } from "react";
+import { MediaNavItems, MediaNavLinks } from "@/components/MediaNavLinks";
 import { NavigationBuffer } from "@/components/NavigationBuffer";
 import "./globals.css";
 
@@ -46,12 +48,9 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
                 <li>
                   <Link prefetch={false} href="/units">Units</Link>
                 </li>
-                <li>
-                  <Link prefetch={false} href="/podcasts">Podcasts</Link>
-                </li>
-                <li>
-                  <Link prefetch={false} href="/videos">Videos</Link>
-                </li>
+                <Suspense fallback={<MediaNavItems />}>
+                  <MediaNavLinks />
+                </Suspense>
               </ul>
             </nav>
           </div>
