@@ -30,6 +30,12 @@ async function noSeriousViolations(page, name) {
   const violations = await axe(page);
   assert.deepEqual(violations, [], `${name}: ${describeViolations(violations)}`);
 }
+/** The number of results a search view shows, once its results have streamed in. */
+async function shownCount(page) {
+  const status = page.locator(".search-view .result-count");
+  await status.waitFor();
+  return countOf(await status.textContent());
+}
 /** On phones the filters sit behind the "Filters (n)" button: open the sheet first. */
 async function openFilters(page, width) {
   if (width !== PHONE) return page.getByRole("complementary", { name: "Filters" });
@@ -91,7 +97,7 @@ for (const width of [1280, PHONE]) {
       await shoot(page, `learner-resource-identity-${width}`);
       await link.click();
       await settle(page, (u) => u.pathname === "/search" && u.searchParams.get("instructor") === name);
-      const count = countOf(await page.getByRole("status").textContent());
+      const count = await shownCount(page);
       assert.ok(count >= 1, "the instructor has results");
       await page.getByRole("link", { name: `Remove filter Instructor: ${name}` }).waitFor();
       const expected = await api(`/api/v1/learning_resources_search/?instructor=${encodeURIComponent(name)}&limit=100`);
@@ -116,7 +122,9 @@ for (const width of [1280, PHONE]) {
       const channel = await page.locator('main a[href^="/c/department/"]', { hasText: "Electrical Engineering" }).first().getAttribute("href");
       await page.goto(`${BASE}${channel}`);
       const heading = (await page.getByRole("heading", { level: 1 }).textContent()).trim();
-      const status = page.getByRole("status");
+      // The results stream in after the channel header (a loading status shows meanwhile).
+      const status = page.locator(".result-count");
+      await status.waitFor();
       const total = countOf(await status.textContent());
       assert.ok(total > 0);
       const filters = await openFilters(page, width);
@@ -154,7 +162,7 @@ for (const width of [1280, PHONE]) {
       const tabs = page.getByRole("navigation", { name: "Resource categories" });
       const labels = await tabs.getByRole("link").allTextContents();
       for (const label of labels) assert.match(label, /\(([1-9][\d,]*)\)$/, `tab "${label}" has something behind it`);
-      const total = countOf(await page.getByRole("status").textContent());
+      const total = await shownCount(page);
       const filters = await openFilters(page, width);
       for (const group of await filters.locator("fieldset.facet").all()) {
         const counts = (await group.locator(".facet-count").allTextContents()).map(Number);
@@ -238,7 +246,7 @@ for (const width of [1280, PHONE]) {
       await show.click();
       await sheet.waitFor({ state: "detached" });
       assert.equal((await button.textContent()).trim(), "Filters (1)");
-      assert.equal(countOf(await page.getByRole("status").textContent()), expected);
+      assert.equal(await shownCount(page), expected);
       assert.ok((await firstResult.boundingBox()).y < 650, "results still come first after filtering");
       // Escape closes the sheet and gives focus back to its button.
       await button.click();
