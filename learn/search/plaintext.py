@@ -42,10 +42,26 @@ _BLOCKS = frozenset(
     }
 )
 _DROPPED = frozenset({"script", "style", "template", "iframe", "object"})
-_SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
 # Markdown emphasis markers left unpaired by the source ("__Gilbert Strang_ and_").
 _STRAY_MARKS = re.compile(r"(?<![\w*_])[*_]{1,3}(?=\w)|(?<=[\w.,;:!?)])[*_]{1,3}(?![\w*_])")
 _STRAY_BRACES = re.compile(r"(?<=\w)[{}]+(?=\W|$)")
+# Characters that may be Markdown or HTML anywhere in a line, and line starts that may be a heading,
+# quote, list item or rule. Text without any (most descriptions) skips the renderer and the regexes:
+# both cost far more than the plain path on an indexer's hot path.
+_INLINE_MARKUP = ("<", "&", "*", "_", "`", "[", "{", "}", "\\")
+_LIST_NUMBER = re.compile(r"\d{1,9}[.)](?:\s|$)")
+
+
+def _needs_render(text: str) -> bool:
+    if any(c in text for c in _INLINE_MARKUP):
+        return True
+    for line in text.split("\n"):
+        start = line.lstrip(" ")
+        if start[:1] in ("#", ">", "-", "+", "=") or (
+            start[:1].isdigit() and _LIST_NUMBER.match(start)
+        ):
+            return True
+    return False
 
 
 class _TextOf(HTMLParser):
@@ -85,14 +101,22 @@ def plain_text(value: str | None) -> str:
     """The readable text of a Markdown/HTML description: one line per block, no markup left."""
     if not value:
         return ""
-    html = _markdown().render(str(value))
+    text = str(value)
+    if not _needs_render(text):
+        return "\n".join(
+            line for line in (" ".join(raw.split()) for raw in text.split("\n")) if line
+        )
     parser = _TextOf()
-    parser.feed(html)
+    parser.feed(_markdown().render(text))
     parser.close()
     lines: list[str] = []
     for raw in "".join(parser.parts).split("\n"):
-        line = _SPACES.sub(" ", raw).strip()
-        line = _STRAY_BRACES.sub("", _STRAY_MARKS.sub("", line)).strip()
+        line = " ".join(raw.split())
+        if "_" in line or "*" in line:
+            line = _STRAY_MARKS.sub("", line)
+        if "{" in line or "}" in line:
+            line = _STRAY_BRACES.sub("", line)
+        line = line.strip()
         if line:
             lines.append(line)
     return "\n".join(lines)

@@ -48,3 +48,10 @@ def test_search_documents_index_the_plain_text() -> None:
 def test_instructor_names_are_a_facet() -> None:
     doc = resource(1, "Linear Algebra", instructors=("Gilbert Strang", " Gilbert Strang ", ""))
     assert index_fields(doc).facets["instructor"] == ["Gilbert Strang"]
+
+
+def test_plain_text_keeps_its_lines_without_the_renderer() -> None:
+    assert plain_text("1.040 covers three aspects:\n\n  the theory,\tmethods \n") == (
+        "1.040 covers three aspects:\nthe theory, methods"
+    )
+    assert plain_text("Topics:\n1. Vectors\n2. Matrices") == "Topics:\nVectors\nMatrices"
