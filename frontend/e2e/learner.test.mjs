@@ -194,8 +194,12 @@ for (const width of [1280, PHONE]) {
 
     it("a description written in Markdown/HTML keeps its paragraphs; cards show clean text", async () => {
       const page = await newPage(browser, width);
-      const list = await api("/api/v1/learning_resources/?limit=100");
-      const structured = list.results.find((r) => /\n\s*\n|<p>|\*\*/.test(r.description ?? ""));
+      let structured;
+      for (let offset = 0; !structured && offset < 1000; offset += 100) {
+        const list = await api(`/api/v1/learning_resources/?limit=100&offset=${offset}`);
+        structured = list.results.find((r) => /\n\s*\n|<p>|\*\*/.test(r.description ?? ""));
+        if (!list.next) break;
+      }
       assert.ok(structured, "the catalog has a description with structure");
       await page.goto(`${BASE}/resource/${structured.id}`);
       const description = page.getByRole("region", { name: "Description" });
