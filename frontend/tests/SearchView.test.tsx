@@ -62,6 +62,61 @@ describe("SearchView", () => {
     expect(within(cost).getAllByRole("checkbox")).toHaveLength(1);
   });
 
+  it("offers no dead ends: empty tabs, one-value groups and a one-sided audience toggle are hidden", async () => {
+    api(() =>
+      searchResponse({
+        count: 110,
+        metadata: {
+          aggregations: {
+            resource_type_group: [{ key: "course", doc_count: 110 }],
+            offered_by: [{ key: "ocw", doc_count: 110 }],
+            free: [{ key: "true", doc_count: 110 }],
+            topic: [
+              { key: "Physics", doc_count: 60 },
+              { key: "Mathematics", doc_count: 50 },
+            ],
+            professional: [{ key: "false", doc_count: 110 }],
+          },
+          suggestions: [],
+        },
+      }),
+    );
+    await renderView({ q: "x" });
+    const tabs = screen.getByRole("navigation", { name: "Resource categories" });
+    expect(within(tabs).getAllByRole("link").map((a) => a.textContent)).toEqual(["All (110)", "Courses (110)"]);
+    expect(screen.queryByRole("group", { name: "Offered by" })).toBeNull();
+    expect(screen.queryByRole("group", { name: "Cost" })).toBeNull();
+    expect(screen.queryByRole("group", { name: "Audience" })).toBeNull();
+    expect(screen.getByRole("group", { name: "Topic" })).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Filters (0)" })).toBeInTheDocument();
+  });
+
+  it("pins a channel's filter: its group is not offered and URL values of it cannot widen the channel", async () => {
+    const { calls } = api(() => searchResponse({ count: 110 }));
+    const ui = await SearchView({ pathname: "/c/department/eecs", params: { department: "18", topic: "Topic 1" }, fixed: { department: ["6"] }, heading: "Search EECS" });
+    render(ui);
+    const searches = calls.filter((u) => u.pathname === "/api/v1/learning_resources_search/");
+    for (const u of searches) expect(u.searchParams.getAll("department")).toEqual(["6"]);
+    expect(searches[0].searchParams.getAll("topic")).toEqual(["Topic 1"]);
+    expect(screen.queryByRole("group", { name: "Department" })).toBeNull();
+    expect(screen.getByRole("link", { name: "Remove filter Topic: Topic 1" })).toHaveAttribute("href", "/c/department/eecs");
+  });
+
+  it("filters by instructor and shows the instructor facet", async () => {
+    const { calls } = api(() =>
+      searchResponse({
+        count: 11,
+        metadata: { aggregations: { instructor: [{ key: "Gilbert Strang", doc_count: 11 }, { key: "Alan Edelman", doc_count: 2 }] }, suggestions: [] },
+      }),
+    );
+    await renderView({ instructor: "Gilbert Strang" });
+    const searchCall = calls.find((u) => u.pathname === "/api/v1/learning_resources_search/")!;
+    expect(searchCall.searchParams.getAll("instructor")).toEqual(["Gilbert Strang"]);
+    expect(searchCall.searchParams.getAll("aggregations")).toContain("instructor");
+    expect(within(screen.getByRole("group", { name: "Instructor" })).getByRole("checkbox", { name: /Gilbert Strang/ })).toBeChecked();
+    expect(screen.getByRole("link", { name: "Remove filter Instructor: Gilbert Strang" })).toBeInTheDocument();
+  });
+
   it("asks for tab counts without the tab filter when a tab is selected", async () => {
     const { calls } = api((url) =>
       url.searchParams.get("resource_type_group") ? searchResponse({ count: 40 }) : searchResponse({ count: 110 }),

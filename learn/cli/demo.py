@@ -158,6 +158,12 @@ def replay_recorded_sources(fixtures: Path, names: list[str] | None = None) -> l
                     lines.extend(_feed_lines())
                 else:
                     lines.append(_run_line(run_source(recipe.name)))
+    site_courses = fixtures / "ocw" / "site_courses"
+    if (names is None or "ocw" in names) and site_courses.is_dir():
+        # The recorded OCW course site carries content files (pages, PDFs, a video), which the
+        # corpus does not: a partial load adds it and unpublishes nothing of the corpus.
+        run = run_source("ocw", source=str(site_courses), full=False)
+        lines.append("recorded OCW course site: " + _run_line(run))
     return lines
 
 

@@ -78,6 +78,7 @@ RESOURCE_AGGREGATIONS = (
     "department",
     "level",
     "course_feature",
+    "instructor",
     "professional",
     "free",
     "delivery",
@@ -141,6 +142,8 @@ RESOURCE_LISTS: dict[str, ListParam] = {
     "topic": ListParam(),
     "ocw_topic": ListParam(),
     "course_feature": ListParam(),
+    # Instructor names as the resource lists them ("Gilbert Strang"), matched case-insensitively.
+    "instructor": ListParam(),
 }
 RESOURCE_BOOLS = ("free", "professional", "certification")
 CONTENT_FILE_LISTS: dict[str, ListParam] = {

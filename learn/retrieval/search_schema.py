@@ -40,6 +40,7 @@ LIST_HELP: dict[str, str] = {
     "topic": "The topic name. To see a list of options go to api/v1/topics/",
     "ocw_topic": "The ocw topic name.",
     "course_feature": "The course feature. Possible options are at api/v1/course_features/",
+    "instructor": "An instructor's full name as listed on the resource's runs (case-insensitive)",
     "content_feature_type": (
         "The feature type of the content file. Possible options are at api/v1/course_features/"
     ),

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from learn.search.plaintext import plain_text
 from learn.search.query import IndexDocument
 
 SEMESTER_MONTH = {"fall": 9, "spring": 3, "january iap": 1, "iap": 1, "summer": 6}
@@ -64,6 +65,7 @@ FACET_FIELDS = (
     "department",
     "level",
     "course_feature",
+    "instructor",
     "professional",
     "free",
     "delivery",
@@ -254,8 +256,8 @@ def resource_fields(doc: IndexDocument) -> IndexFields:
     fields = IndexFields(id=int(src["id"]), kind="resource")
     fields.text = {
         "title": title,
-        "description": str(src.get("description") or ""),
-        "full_description": str(src.get("full_description") or ""),
+        "description": plain_text(src.get("description")),
+        "full_description": plain_text(src.get("full_description")),
         "topics": " \n ".join([*topics, *ocw_topics]),
         "instructors": " \n ".join(instructors),
         "misc": " \n ".join(
@@ -288,6 +290,7 @@ def resource_fields(doc: IndexDocument) -> IndexFields:
         "department": _codes(departments),
         "level": sorted(levels),
         "course_feature": [str(f) for f in src.get("course_feature") or []],
+        "instructor": list(dict.fromkeys(n.strip() for n in instructors if n.strip())),
         "professional": [_bool(src.get("professional"))],
         "free": [_bool(src.get("free"))],
         "delivery": _codes(src.get("delivery")),
@@ -332,7 +335,7 @@ def content_file_fields(doc: IndexDocument) -> IndexFields:
     fields = IndexFields(id=int(src["id"]), kind="content_file")
     fields.text = {
         "title": str(src.get("title") or src.get("content_title") or ""),
-        "description": str(src.get("description") or ""),
+        "description": plain_text(src.get("description")),
         "full_description": str(doc.signals.get("content") or src.get("content") or ""),
         "topics": " \n ".join(_names(src.get("topics"))),
         "instructors": str(src.get("content_author") or ""),

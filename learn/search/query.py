@@ -55,6 +55,7 @@ RESOURCE_FACETS: tuple[str, ...] = (
     "department",
     "level",
     "course_feature",
+    "instructor",
     "professional",
     "free",
     "delivery",

@@ -181,6 +181,28 @@ class BackendContract:
     def test_filters_are_case_insensitive(self, loaded: SearchBackend) -> None:
         assert set(self.ids(loaded, filters={"topic": ("mathematics",)})) == {4, 5, 13, 15}
 
+    def test_instructor_filter_and_facet(self, loaded: SearchBackend) -> None:
+        strang = set(self.ids(loaded, filters={"instructor": ("gilbert strang",)}))
+        assert strang == {4, 5}
+        assert set(
+            self.ids(loaded, filters={"instructor": ("Gilbert Strang", "Erik Demaine")})
+        ) == {
+            1,
+            2,
+            4,
+            5,
+        }
+        result = loaded.search(
+            SearchQuery(
+                filters={"instructor": ("Gilbert Strang",), "resource_type": ("course",)},
+                aggregations=("instructor", "resource_type"),
+            )
+        )
+        instructors = {b["key"]: b["doc_count"] for b in result.aggregations["instructor"]}
+        assert instructors == {"Erik Demaine": 2, "Gilbert Strang": 2}  # own filter ignored
+        types = {b["key"]: b["doc_count"] for b in result.aggregations["resource_type"]}
+        assert types == {"course": 2}
+
     def test_disjunctive_facets(self, loaded: SearchBackend) -> None:
         query = SearchQuery(
             filters={"resource_type": ("program",)},

@@ -10,6 +10,8 @@ export type Topic = Schemas["LearningResourceTopic"];
 export type Department = Schemas["LearningResourceDepartment"];
 export type Offeror = Schemas["LearningResourceOfferorDetail"];
 export type Run = Schemas["LearningResourceRun"];
+export type ContentFile = Schemas["ContentFile"];
+export type ContentFileSearchResponse = Schemas["ContentFileSearchResponse"];
 
 /** Origin of the Python API as seen from the Next.js server. */
 export function apiOrigin(): string {

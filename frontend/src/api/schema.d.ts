@@ -4985,7 +4985,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Show resource counts by category */
-                aggregations?: ("resource_type" | "certification" | "certification_type" | "offered_by" | "platform" | "topic" | "department" | "level" | "course_feature" | "professional" | "free" | "delivery" | "resource_type_group" | "resource_category")[];
+                aggregations?: ("resource_type" | "certification" | "certification_type" | "offered_by" | "platform" | "topic" | "department" | "level" | "course_feature" | "instructor" | "professional" | "free" | "delivery" | "resource_type_group" | "resource_category")[];
                 /** @description True if the learning resource offers a certificate */
                 certification?: boolean | null;
                 /** @description The type of certificate */
@@ -5004,6 +5004,8 @@ export interface operations {
                 free?: boolean | null;
                 /** @description The id value for the learning resource */
                 id?: number[];
+                /** @description An instructor's full name as listed on the resource's runs (case-insensitive) */
+                instructor?: string[];
                 /** @description The academic level of the learning resource */
                 level?: ("undergraduate" | "graduate" | "high_school" | "noncredit" | "advanced" | "intermediate" | "introductory")[];
                 /** @description Number of results to return per page */

@@ -1,6 +1,8 @@
 import type { Metadata, Viewport } from "next";
 import Link from "next/link";
 import { AccountMenu } from "@/components/account/AccountMenu";
+import { Suspense } from "react";
+import { MediaNavItems, MediaNavLinks } from "@/components/MediaNavLinks";
 import { NavigationBuffer } from "@/components/NavigationBuffer";
 import "./globals.css";
 
@@ -47,12 +49,9 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
                 <li>
                   <Link prefetch={false} href="/units">Units</Link>
                 </li>
-                <li>
-                  <Link prefetch={false} href="/podcasts">Podcasts</Link>
-                </li>
-                <li>
-                  <Link prefetch={false} href="/videos">Videos</Link>
-                </li>
+                <Suspense fallback={<MediaNavItems />}>
+                  <MediaNavLinks />
+                </Suspense>
               </ul>
             </nav>
             <AccountMenu />

@@ -11,26 +11,35 @@ export async function ListingPage({ title, path, sections }: { title: string; pa
   } catch {
     return <ErrorState retryHref={path} />;
   }
+  const shown = sections.map((s, i) => ({ ...s, data: data[i] })).filter((s) => s.data.count > 0);
   return (
     <>
       <h1>{title}</h1>
-      {sections.map((s, i) => (
+      {shown.length === 0 && (
+        <div className="empty-state">
+          <p>The catalog holds no {title.toLowerCase()} yet.</p>
+          <p>
+            <Link prefetch={false} href="/search">Browse everything in the catalog</Link>
+          </p>
+        </div>
+      )}
+      {shown.map((s) => (
         <section key={s.type} aria-labelledby={`section-${s.type}`}>
           <h2 id={`section-${s.type}`}>
-            {s.title} <span className="facet-count">({data[i].count})</span>
+            {s.title} <span className="facet-count">({s.data.count})</span>
           </h2>
-          {data[i].results.length === 0 ? (
+          {s.data.results.length === 0 ? (
             <p>Nothing here yet.</p>
           ) : (
             <ul className="result-list">
-              {data[i].results.map((r) => (
+              {s.data.results.map((r) => (
                 <li key={r.id}>
                   <ResourceCard resource={r} href={`/resource/${r.id}`} />
                 </li>
               ))}
             </ul>
           )}
-          {data[i].count > data[i].results.length && (
+          {s.data.count > s.data.results.length && (
             <p>
               <Link prefetch={false} href={`/search?resource_type=${s.type}&sortby=new`}>See all {s.title.toLowerCase()}</Link>
             </p>

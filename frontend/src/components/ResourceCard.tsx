@@ -2,6 +2,8 @@ import Link from "next/link";
 import type { Resource } from "@/api/client";
 import { ListButtons } from "@/components/account/ListButtons";
 import { bestRun, certificationLabel, formatDate, highlightSegments, labelOf, plainText, priceText, resourceTypeLabel } from "@/lib/format";
+import { courseIdentity } from "@/lib/identity";
+import { descriptionText } from "@/lib/markdown";
 
 type Highlighted = { highlight?: Record<string, string[] | undefined> };
 
@@ -23,6 +25,9 @@ export function ResourceCard({ resource, href, variant = "row", headingLevel = 3
   const starts = resource.next_start_date ?? run?.start_date;
   const cert = certificationLabel(resource);
   const image = resource.image?.url;
+  const identity = courseIdentity(resource);
+  const shownInstructors = identity.instructors.slice(0, 3);
+  const moreInstructors = identity.instructors.length - shownInstructors.length;
   return (
     <article className={`card card-${variant}`} data-resource-id={resource.id}>
       {image ? (
@@ -32,14 +37,34 @@ export function ResourceCard({ resource, href, variant = "row", headingLevel = 3
         <div className="card-image card-image-empty" aria-hidden="true" />
       )}
       <div className="card-body">
-        <p className="card-type">{resourceTypeLabel(resource)}</p>
+        <p className="card-type">
+          {resourceTypeLabel(resource)}
+          {identity.number && (
+            <>
+              {" · "}
+              <span className="course-number">{identity.number}</span>
+            </>
+          )}
+        </p>
         <Heading className="card-title">
           <Link prefetch={false} href={href} scroll={false}>
             {titleFragment ? <Highlight fragment={titleFragment} /> : resource.title}
           </Link>
         </Heading>
         {variant === "row" && (
-          <p className="card-description">{descFragment ? <Highlight fragment={descFragment} /> : plainText(resource.description, 220)}</p>
+          <p className="card-description">{descFragment ? <Highlight fragment={descFragment} /> : descriptionText(resource.description, 220)}</p>
+        )}
+        {(identity.term || shownInstructors.length > 0 || identity.levels.length > 0) && (
+          <ul className="card-identity" aria-label="Course details">
+            {identity.term && <li className="card-term">{identity.term}</li>}
+            {shownInstructors.length > 0 && (
+              <li className="card-instructors">
+                {shownInstructors.join(", ")}
+                {moreInstructors > 0 && ` +${moreInstructors} more`}
+              </li>
+            )}
+            {identity.levels.length > 0 && <li className="card-level">{identity.levels.join(", ")}</li>}
+          </ul>
         )}
         <ul className="card-meta" aria-label="Details">
           {resource.offered_by && <li>{labelOf(resource.offered_by as never)}</li>}

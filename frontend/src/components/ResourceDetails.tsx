@@ -8,16 +8,15 @@ import {
   deliveryLabels,
   formatDate,
   formatPrice,
-  instructorNames,
   labelOf,
   languageNames,
-  levelLabels,
-  plainText,
   priceText,
   resourceTypeLabel,
   runDates,
 } from "@/lib/format";
+import { courseIdentity, instructorHref } from "@/lib/identity";
 import { DELIVERY_LABELS } from "@/lib/labels";
+import { descriptionHtml } from "@/lib/markdown";
 import { unitPath } from "@/lib/channels";
 
 function youtubeId(url: string | null | undefined): string | null {
@@ -85,11 +84,12 @@ export function ResourceDetails({ resource, headingLevel }: { resource: Resource
   const Heading = `h${headingLevel}` as "h1" | "h2";
   const Sub = `h${headingLevel + 1}` as "h2" | "h3";
   const run = bestRun(resource);
-  const description = plainText(resource.full_description || resource.description);
+  const description = descriptionHtml(resource.full_description || resource.description);
   const topics = resource.topics ?? [];
   const departments = resource.departments ?? [];
-  const instructors = instructorNames(resource);
-  const levels = levelLabels((run?.level ?? []) as never);
+  const identity = courseIdentity(resource);
+  const instructors = identity.instructors;
+  const levels = identity.levels;
   const formats = deliveryLabels(resource.delivery as never);
   const languages = languageNames(resource.languages ?? run?.languages);
   const courseCount = resource.resource_type === "program" ? resource.program?.course_count : undefined;
@@ -103,6 +103,31 @@ export function ResourceDetails({ resource, headingLevel }: { resource: Resource
       <p className="card-type">{resourceTypeLabel(resource)}</p>
       <Heading className="resource-title">{resource.title}</Heading>
       <ListButtons resourceId={resource.id} title={resource.title} />
+      {(identity.number || identity.term || instructors.length > 0 || levels.length > 0) && (
+        <ul className="resource-identity" aria-label="Course details">
+          {identity.number && (
+            <li className="course-number">
+              {identity.number}
+              {identity.crossListed.length > 0 && <span className="cross-listed"> (also {identity.crossListed.join(", ")})</span>}
+            </li>
+          )}
+          {identity.term && <li className="resource-term">{identity.term}</li>}
+          {instructors.length > 0 && (
+            <li className="resource-instructors">
+              <span className="visually-hidden">Instructors: </span>
+              {instructors.map((name, i) => (
+                <span key={name}>
+                  {i > 0 && ", "}
+                  <Link prefetch={false} href={instructorHref(name)} title={`Resources taught by ${name}`}>
+                    {name}
+                  </Link>
+                </span>
+              ))}
+            </li>
+          )}
+          {levels.length > 0 && <li className="resource-level">{levels.join(", ")}</li>}
+        </ul>
+      )}
       <Media resource={resource} />
       {resource.url && (
         <p>
@@ -113,11 +138,8 @@ export function ResourceDetails({ resource, headingLevel }: { resource: Resource
         </p>
       )}
       {description && (
-        <section aria-label="Description" className="description">
-          {description.split(/(?<=\.)\s{2,}|\n+/).map((para, i) => (
-            <p key={i}>{para}</p>
-          ))}
-        </section>
+        // Sanitized by descriptionHtml (markdown-it + sanitize-html allow-list).
+        <section aria-label="Description" className="description" dangerouslySetInnerHTML={{ __html: description }} />
       )}
       <section aria-label="Information">
         <Sub>Information</Sub>
@@ -151,7 +173,6 @@ export function ResourceDetails({ resource, headingLevel }: { resource: Resource
             ) : null}
           </Info>
           <Info label="Level">{levels.join(", ")}</Info>
-          <Info label="Instructors">{instructors.join(", ")}</Info>
           <Info label="Languages">{languages.join(", ")}</Info>
           <Info label="Duration">{duration || ""}</Info>
           <Info label="Time commitment">{resource.time_commitment || ""}</Info>

@@ -30,6 +30,7 @@ import { Carousel } from "./Carousel";
 import { Drawer } from "./Drawer";
 import { ErrorState } from "./ErrorState";
 import { FacetGroup, type FacetOption } from "./FacetGroup";
+import { FilterSheet } from "./FilterSheet";
 import { Pagination } from "./Pagination";
 import { ResourceCard } from "./ResourceCard";
 import { ResourceDetails } from "./ResourceDetails";
@@ -47,6 +48,7 @@ export const FACET_TITLES: Record<FacetName, string> = {
   level: "Level",
   platform: "Platform",
   course_feature: "Course feature",
+  instructor: "Instructor",
 };
 
 type Bucket = { key: string; doc_count: number };
@@ -72,7 +74,11 @@ export function facetValueLabel(name: FacetName, key: string, lookups: { departm
   }
 }
 
-/** Facet options: zero counts hidden, sorted by count (then label), active values always kept. */
+/**
+ * Facet options: zero counts hidden, sorted by count (then label), active values always kept. A group with
+ * nothing chosen whose only value covers every result (all free, all from one unit) offers no choice: it
+ * gets no options, so it is not shown. `total` is the number of results the page shows.
+ */
 export function facetOptions(
   name: FacetName,
   buckets: Bucket[] | undefined,
@@ -80,6 +86,7 @@ export function facetOptions(
   pathname: string,
   fixed: Partial<Record<FacetName, string[]>>,
   label: (key: string) => string,
+  total?: number,
 ): FacetOption[] {
   const active = state.facets[name] ?? [];
   const pinned = fixed[name] ?? [];
@@ -87,8 +94,9 @@ export function facetOptions(
   for (const b of buckets ?? []) if (b.doc_count > 0) counts.set(String(b.key), b.doc_count);
   if (name === "free") counts.delete("false");
   for (const v of active) if (!counts.has(v)) counts.set(v, 0);
-  return [...counts.entries()]
-    .filter(([key]) => !pinned.includes(key))
+  const entries = [...counts.entries()].filter(([key]) => !pinned.includes(key));
+  if (!active.length && (entries.length === 0 || (entries.length === 1 && (total === undefined || entries[0][1] >= total)))) return [];
+  return entries
     .sort((a, b) => b[1] - a[1] || label(a[0]).localeCompare(label(b[0])))
     .map(([key, count]) => ({
       key,
@@ -146,8 +154,11 @@ export interface SearchViewProps {
 export async function SearchView({ pathname, params, fixed = {}, heading, headingLevel = 1 }: SearchViewProps) {
   const { state, notices } = parseSearchState(params);
   const apiState: SearchState = { ...state, facets: { ...state.facets } };
+  // The channel's filter replaces any value of the same facet from the URL: other values would widen it.
   for (const [name, values] of Object.entries(fixed) as [FacetName, string[]][]) {
-    apiState.facets[name] = [...new Set([...(apiState.facets[name] ?? []), ...values])];
+    apiState.facets[name] = [...values];
+    state.facets = { ...state.facets };
+    delete state.facets[name];
   }
   const here = hrefFor(pathname, state, fixed);
   const Heading = `h${headingLevel}` as "h1" | "h2";
@@ -182,12 +193,21 @@ export async function SearchView({ pathname, params, fixed = {}, heading, headin
     chips.push({ label: state.professional === "true" ? "Professional" : "Academic", href: hrefFor(pathname, withProfessional(state, ""), fixed) });
   }
 
-  const shownFacets = ALL_FACETS.filter((n) => (FACET_NAMES as readonly string[]).includes(n) || state.facets[n]?.length);
+  // The channel's own filter is fixed: its group is not offered (another value would widen the channel).
+  const shownFacets = ALL_FACETS.filter(
+    (n) => !fixed[n]?.length && ((FACET_NAMES as readonly string[]).includes(n) || state.facets[n]?.length),
+  );
   const aggregations = (data?.metadata.aggregations ?? {}) as Record<string, Bucket[]>;
   const count = data?.count ?? 0;
   const lastPage = Math.max(1, Math.ceil(count / PAGE_SIZE));
   const suggestion = data ? suggestionOf(data) : null;
   const results = data?.results ?? [];
+  // Academic/Professional only when the results hold both (or one is chosen): otherwise it is a dead end.
+  const audiences = new Map((aggregations.professional ?? []).map((b) => [String(b.key), b.doc_count]));
+  const showAudience = Boolean(state.professional) || ((audiences.get("true") ?? 0) > 0 && (audiences.get("false") ?? 0) > 0);
+  // Tabs with nothing behind them are not offered (the current one always is).
+  const shownTabs = TABS.filter((t) => t === "all" || t === state.tab || !tabCounts || (tabCounts.get(t) ?? 0) > 0);
+  const activeFilters = chips.length;
 
   return (
     <div className="search-view">
@@ -216,23 +236,24 @@ export async function SearchView({ pathname, params, fixed = {}, heading, headin
 
       <div className="search-layout">
         <aside className="facets" aria-label="Filters">
-          <details open className="facets-details">
-            <summary>Filters</summary>
-            <div className="prof-toggle" role="group" aria-label="Audience">
-              {(["", "false", "true"] as const).map((p) => (
-                <Link prefetch={false} key={p || "all"} href={hrefFor(pathname, withProfessional(state, p), fixed)} aria-current={state.professional === p ? "true" : undefined} scroll={false}>
-                  {p === "" ? "All" : p === "true" ? "Professional" : "Academic"}
-                </Link>
-              ))}
-            </div>
+          <FilterSheet activeCount={activeFilters} resultCount={failed ? null : count}>
+            {showAudience && (
+              <div className="prof-toggle" role="group" aria-label="Audience">
+                {(["", "false", "true"] as const).map((p) => (
+                  <Link prefetch={false} key={p || "all"} href={hrefFor(pathname, withProfessional(state, p), fixed)} aria-current={state.professional === p ? "true" : undefined} scroll={false}>
+                    {p === "" ? "All" : p === "true" ? "Professional" : "Academic"}
+                  </Link>
+                ))}
+              </div>
+            )}
             {shownFacets.map((name) => (
               <FacetGroup
                 key={name}
                 title={FACET_TITLES[name]}
-                options={facetOptions(name, aggregations[name], state, pathname, fixed, (k) => facetValueLabel(name, k, lookups))}
+                options={facetOptions(name, aggregations[name], state, pathname, fixed, (k) => facetValueLabel(name, k, lookups), count)}
               />
             ))}
-          </details>
+          </FilterSheet>
         </aside>
 
         <section className="results" aria-labelledby="results-heading">
@@ -241,7 +262,7 @@ export async function SearchView({ pathname, params, fixed = {}, heading, headin
           </h2>
           <nav className="tabs" aria-label="Resource categories">
             <ul>
-              {TABS.map((t) => (
+              {shownTabs.map((t) => (
                 <li key={t}>
                   <Link prefetch={false} href={hrefFor(pathname, withTab(state, t), fixed)} aria-current={state.tab === t ? "page" : undefined} scroll={false}>
                     {tabLabel(t)}

@@ -1,6 +1,6 @@
 // Server-side data access: every call to the API goes through here. Failures are classified so pages can
 // show a friendly message (API down vs. not found) while the server logs the cause.
-import { apiOrigin, makeClient, type Department, type Offeror, type Resource, type SearchResponse, type Topic } from "@/api/client";
+import { apiOrigin, makeClient, type ContentFileSearchResponse, type Department, type Offeror, type Resource, type SearchResponse, type Topic } from "@/api/client";
 import type { ApiQuery } from "./searchState";
 
 export class ApiUnavailableError extends Error {
@@ -147,4 +147,40 @@ export function getOfferors(): Promise<Offeror[]> {
 /** Lists of one resource type (podcasts, videos, …) through the search endpoint, newest first. */
 export function listByType(resourceType: string, limit = 24, offset = 0): Promise<SearchResponse> {
   return search({ resource_type: [resourceType], limit, offset, sortby: "new" });
+}
+
+/** A course's content files (one run), optionally matching `q`, through content_file_search. */
+export function courseMaterials(resourceId: number, runId: number | null, q = "", limit = 100): Promise<ContentFileSearchResponse> {
+  const client = makeClient();
+  return call(`materials of ${resourceId}`, () =>
+    client.GET("/api/v1/content_file_search/", {
+      params: {
+        query: {
+          resource_id: [resourceId],
+          ...(runId ? { run_id: [runId] } : {}),
+          ...(q ? { q } : { sortby: "id" as const }),
+          limit,
+        },
+      },
+      cache: "no-store",
+    }),
+  );
+}
+
+export interface CatalogCounts {
+  total: number;
+  byType: Map<string, number>;
+  byOfferor: Map<string, number>;
+  byDepartment: Map<string, number>;
+  byTopic: Map<string, number>;
+}
+
+/** How many resources each type, unit, department and topic holds: what pages use to offer no dead ends. */
+export function catalogCounts(): Promise<CatalogCounts> {
+  return memoized("catalog-counts", async () => {
+    const data = await search({ limit: 0, aggregations: ["resource_type", "offered_by", "department", "topic"] });
+    const aggs = (data.metadata.aggregations ?? {}) as Record<string, { key: string; doc_count: number }[] | undefined>;
+    const map = (name: string) => new Map((aggs[name] ?? []).map((b) => [String(b.key), b.doc_count]));
+    return { total: data.count, byType: map("resource_type"), byOfferor: map("offered_by"), byDepartment: map("department"), byTopic: map("topic") };
+  });
 }

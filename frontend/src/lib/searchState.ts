@@ -11,6 +11,7 @@ export const FACET_NAMES = [
   "offered_by",
   "free",
   "resource_category",
+  "instructor",
 ] as const;
 /** Facets accepted from the URL (shown when present) beyond the default ones. */
 export const EXTRA_FACET_NAMES = ["level", "platform", "course_feature"] as const;
@@ -45,6 +46,7 @@ const SHAPES: Partial<Record<FacetName, RegExp>> = {
   offered_by: CODE,
   platform: CODE,
   course_feature: FREE_TEXT,
+  instructor: FREE_TEXT,
 };
 
 export interface SearchState {
@@ -185,12 +187,16 @@ export function toApiQuery(state: SearchState, opts: { includeTab?: boolean } = 
   if (state.q) query.q = state.q;
   for (const name of ALL_FACETS) {
     const values = state.facets[name];
-    if (values?.length) query[name] = name === "free" ? values[0] : values;
+    if (!values?.length) continue;
+    // Cost is one boolean: "Free" and "Paid" both chosen is no filter at all.
+    if (name === "free") {
+      if (values.length === 1) query.free = values[0];
+    } else query[name] = values;
   }
   if (state.professional) query.professional = state.professional;
   if (state.sort) query.sortby = state.sort;
   if (opts.includeTab !== false && state.tab !== "all") query.resource_type_group = [state.tab];
-  const aggregations = new Set<string>([...FACET_NAMES, "resource_type_group"]);
+  const aggregations = new Set<string>([...FACET_NAMES, "resource_type_group", "professional"]);
   for (const name of EXTRA_FACET_NAMES) if (state.facets[name]?.length) aggregations.add(name);
   query.aggregations = [...aggregations];
   return query;

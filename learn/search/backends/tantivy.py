@@ -56,7 +56,14 @@ FIELD_BOOSTS: dict[str, float] = {
 # Free-text facets filter case-insensitively through a lowercased twin field (l_*); code facets
 # (validated enums, ids, booleans) filter on their own field.
 FOLDED_FACETS = frozenset(
-    {"topic", "ocw_topic", "course_feature", "resource_category", "content_feature_type"}
+    {
+        "topic",
+        "ocw_topic",
+        "course_feature",
+        "resource_category",
+        "content_feature_type",
+        "instructor",
+    }
 )
 NUMBER_FIELDS = (
     "views",

@@ -5,7 +5,7 @@ import Loading from "@/components/Loading";
 import type { Offeror, Resource, Topic } from "@/api/client";
 import { Carousel } from "@/components/Carousel";
 import { ErrorState } from "@/components/ErrorState";
-import { getFeatured, getOfferors, getTopics, search } from "@/lib/api";
+import { catalogCounts, getFeatured, getOfferors, getTopics, search } from "@/lib/api";
 import { topicPath, unitPath } from "@/lib/channels";
 
 export const dynamic = "force-dynamic";
@@ -55,7 +55,7 @@ export default async function HomePage({ searchParams }: Props) {
 
 async function HomeSections({ featuredTab: raw }: { featuredTab: string | string[] | undefined }) {
   const tab = FEATURED_TABS.find((t) => t.key === raw) ?? FEATURED_TABS[0];
-  const [featured, newest, popular, topics, offerors] = await Promise.all([
+  const [featured, newest, popular, topics, offerors, tabCounts, counts] = await Promise.all([
     safe<Resource[]>(
       // No curated list yet: fall back to the most popular resources matching the tab.
       getFeatured({ ...tab.query, limit: 12 }).then(async (list) =>
@@ -67,7 +67,12 @@ async function HomeSections({ featuredTab: raw }: { featuredTab: string | string
     safe(search({ sortby: "-views", limit: 12 }).then((r) => r.results), [] as Resource[]),
     safe<Topic[]>(getTopics(), []),
     safe<Offeror[]>(getOfferors(), []),
+    // A featured tab with nothing behind it is not offered.
+    safe(Promise.all(FEATURED_TABS.map((t) => (t.key === "all" ? Promise.resolve(1) : search({ ...t.query, limit: 0 }).then((r) => r.count)))), [] as number[]),
+    safe(catalogCounts(), null),
   ]);
+  const shownTabs = FEATURED_TABS.filter((t, i) => t.key === "all" || t.key === tab.key || tabCounts.failed || (tabCounts.value[i] ?? 0) > 0);
+  const units = counts.value ? offerors.value.filter((o) => (counts.value?.byOfferor.get(o.code) ?? 0) > 0) : offerors.value;
   const allFailed = [featured, newest, popular, topics, offerors].every((x) => x.failed);
   const topTopics = topics.value.filter((t) => !t.parent).sort((a, b) => a.name.localeCompare(b.name));
   return (
@@ -76,17 +81,19 @@ async function HomeSections({ featuredTab: raw }: { featuredTab: string | string
 
       <section aria-labelledby="featured-title">
         <h2 id="featured-title">Featured</h2>
-        <nav className="featured-tabs" aria-label="Featured categories">
-          <ul>
-            {FEATURED_TABS.map((t) => (
-              <li key={t.key}>
-                <Link prefetch={false} href={t.key === "all" ? "/" : `/?featured=${t.key}`} aria-current={t.key === tab.key ? "true" : undefined} scroll={false}>
-                  {t.label}
-                </Link>
-              </li>
-            ))}
-          </ul>
-        </nav>
+        {shownTabs.length > 1 && (
+          <nav className="featured-tabs" aria-label="Featured categories">
+            <ul>
+              {shownTabs.map((t) => (
+                <li key={t.key}>
+                  <Link prefetch={false} href={t.key === "all" ? "/" : `/?featured=${t.key}`} aria-current={t.key === tab.key ? "true" : undefined} scroll={false}>
+                    {t.label}
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          </nav>
+        )}
         {featured.value.length ? (
           <Carousel id="featured" title={`Featured: ${tab.label}`} resources={featured.value} />
         ) : (
@@ -110,11 +117,11 @@ async function HomeSections({ featuredTab: raw }: { featuredTab: string | string
       <Carousel id="newest" title="New" resources={newest.value} />
       <Carousel id="popular" title="Popular" resources={popular.value} />
 
-      {offerors.value.length > 0 && (
+      {units.length > 0 && (
         <section aria-labelledby="units-title">
           <h2 id="units-title">Academic and professional units</h2>
           <ul className="grid-list">
-            {offerors.value.map((o) => (
+            {units.map((o) => (
               <li key={o.code}>
                 <h3>
                   <Link prefetch={false} href={unitPath(o)}>{o.name}</Link>

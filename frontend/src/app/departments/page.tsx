@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { ErrorState } from "@/components/ErrorState";
-import { getDepartments } from "@/lib/api";
+import { catalogCounts, getDepartments } from "@/lib/api";
 import { departmentPath } from "@/lib/channels";
 
 export const dynamic = "force-dynamic";
@@ -14,6 +14,9 @@ export default async function DepartmentsPage() {
   } catch {
     return <ErrorState retryHref="/departments" />;
   }
+  // Departments with nothing in the catalog are not offered (their page would be empty).
+  const counts = await catalogCounts().catch(() => null);
+  if (counts) departments = departments.filter((d) => (counts.byDepartment.get(d.department_id) ?? 0) > 0);
   const bySchool = new Map<string, typeof departments>();
   for (const d of departments) {
     const school = d.school && typeof d.school === "object" && "name" in d.school ? String(d.school.name) : "Other";

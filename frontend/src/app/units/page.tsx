@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { ErrorState } from "@/components/ErrorState";
-import { getOfferors } from "@/lib/api";
+import { catalogCounts, getOfferors } from "@/lib/api";
 import { unitPath } from "@/lib/channels";
 
 export const dynamic = "force-dynamic";
@@ -14,6 +14,10 @@ export default async function UnitsPage() {
   } catch {
     return <ErrorState retryHref="/units" />;
   }
+  // Units with nothing in the catalog are not offered (their page would be empty).
+  const counts = await catalogCounts().catch(() => null);
+  const count = (code: string) => counts?.byOfferor.get(code) ?? 0;
+  if (counts) offerors = offerors.filter((o) => count(o.code) > 0);
   const groups = [
     { title: "Academic units", list: offerors.filter((o) => !o.professional) },
     { title: "Professional units", list: offerors.filter((o) => o.professional) },
@@ -33,6 +37,7 @@ export default async function UnitsPage() {
                   <h3>
                     <Link prefetch={false} href={unitPath(o)}>{o.name}</Link>
                   </h3>
+                  {counts && <p className="facet-count">{count(o.code).toLocaleString("en-US")} {count(o.code) === 1 ? "resource" : "resources"}</p>}
                   {o.value_prop && <p>{o.value_prop}</p>}
                 </li>
               ))}

@@ -4,15 +4,22 @@ import { Suspense, cache } from "react";
 import Loading from "@/components/Loading";
 import type { Resource } from "@/api/client";
 import { Carousel } from "@/components/Carousel";
+import { CourseMaterials } from "@/components/CourseMaterials";
 import { ErrorState } from "@/components/ErrorState";
 import { ResourceDetails, } from "@/components/ResourceDetails";
 import { relatedCarousels } from "@/components/SearchView";
 import { ApiUnavailableError, NotFoundError, getResource } from "@/lib/api";
-import { plainText } from "@/lib/format";
+import { descriptionText } from "@/lib/markdown";
 
 export const dynamic = "force-dynamic";
 
-type Props = { params: Promise<{ id: string }> };
+type Props = { params: Promise<{ id: string }>; searchParams?: Promise<Record<string, string | string[] | undefined>> };
+
+/** The search within the course's materials (`?materials_q=`), trimmed and bounded like the main search. */
+function materialsQuery(raw: string | string[] | undefined): string {
+  const value = Array.isArray(raw) ? raw[0] : raw;
+  return (value ?? "").replace(/\s+/g, " ").trim().slice(0, 200);
+}
 
 const load = cache(async (raw: string) => {
   if (!/^\d{1,12}$/.test(raw)) return { resource: null, unavailable: false };
@@ -30,7 +37,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const { resource, unavailable } = await load(id);
   if (!resource && !unavailable) notFound(); // decided before anything streams, so the status is 404
   if (!resource) return { title: "Temporarily unavailable", robots: { index: false } };
-  const description = plainText(resource.description, 200);
+  const description = descriptionText(resource.description, 200);
   return {
     title: resource.title,
     description,
@@ -45,8 +52,9 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
   };
 }
 
-export default async function ResourcePage({ params }: Props) {
+export default async function ResourcePage({ params, searchParams }: Props) {
   const { id } = await params;
+  const q = materialsQuery((await searchParams)?.materials_q);
   const { resource, unavailable } = await load(id);
   if (unavailable) return <ErrorState retryHref={`/resource/${encodeURIComponent(id)}`} />;
   if (!resource) notFound();
@@ -54,17 +62,18 @@ export default async function ResourcePage({ params }: Props) {
   return (
     <article className="resource-page">
       <Suspense fallback={<Loading />}>
-        <ResourceBody resource={resource} />
+        <ResourceBody resource={resource} materialsQ={q} />
       </Suspense>
     </article>
   );
 }
 
-async function ResourceBody({ resource }: { resource: Resource }) {
+async function ResourceBody({ resource, materialsQ }: { resource: Resource; materialsQ: string }) {
   const related = await relatedCarousels(resource);
   return (
     <>
       <ResourceDetails resource={resource} headingLevel={1} />
+      {resource.resource_type === "course" && <CourseMaterials resource={resource} q={materialsQ} />}
       {related.map((c, i) => (
         <Carousel key={c.title} id={`related-${i}`} title={c.title} resources={c.items} />
       ))}
