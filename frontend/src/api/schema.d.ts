@@ -162,6 +162,25 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v0/profiles/{user__username}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description ``/api/v0/profiles/{username|me}/``: read by its owner and staff, written by its owner. */
+        get: operations["v0_profiles_retrieve"];
+        /** @description ``/api/v0/profiles/{username|me}/``: read by its owner and staff, written by its owner. */
+        put: operations["v0_profiles_update"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** @description ``/api/v0/profiles/{username|me}/``: read by its owner and staff, written by its owner. */
+        patch: operations["v0_profiles_partial_update"];
+        trace?: never;
+    };
     "/api/v0/testimonials/": {
         parameters: {
             query?: never;
@@ -194,6 +213,26 @@ export interface paths {
          * @description Retrieve a testimonial.
          */
         get: operations["v0_testimonials_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v0/users/me/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description ``GET /api/v0/users/me/``: the requesting user, anonymous ones included. Also sets the
+         *     CSRF cookie the web app sends back on session writes.
+         */
+        get: operations["v0_users_me_retrieve"];
         put?: never;
         post?: never;
         delete?: never;
@@ -602,6 +641,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/learning_resources/{id}/learning_paths/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Set Learning Path Relationships
+         * @description ``PATCH /api/v1/learning_resources/{id}/learning_paths/?learning_path_id=…``.
+         */
+        patch: operations["v1_learning_resources_learning_paths_partial_update"];
+        trace?: never;
+    };
     "/api/v1/learning_resources/{id}/similar/": {
         parameters: {
             query?: never;
@@ -620,6 +679,26 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/learning_resources/{id}/userlists/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * @description ``PATCH /api/v1/learning_resources/{id}/userlists/?userlist_id=…``: put a resource in
+         *     exactly these lists of the signed-in user.
+         */
+        patch: operations["v1_learning_resources_userlists_partial_update"];
         trace?: never;
     };
     "/api/v1/learning_resources/{id}/vector_similar/": {
@@ -755,7 +834,11 @@ export interface paths {
          */
         get: operations["v1_learningpaths_list"];
         put?: never;
-        post?: never;
+        /**
+         * Create
+         * @description Create a learning path
+         */
+        post: operations["v1_learningpaths_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -776,10 +859,18 @@ export interface paths {
         get: operations["v1_learningpaths_retrieve"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Destroy
+         * @description Remove a learning path
+         */
+        delete: operations["v1_learningpaths_destroy"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Update
+         * @description Update individual fields of a learning path
+         */
+        patch: operations["v1_learningpaths_partial_update"];
         trace?: never;
     };
     "/api/v1/learningpaths/{learning_resource_id}/items/": {
@@ -795,7 +886,8 @@ export interface paths {
          */
         get: operations["v1_learningpaths_items_list"];
         put?: never;
-        post?: never;
+        /** @description ``/api/v1/learningpaths/{id}/items/``: add, move (``position``) and remove items. */
+        post: operations["v1_learningpaths_items_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -814,6 +906,28 @@ export interface paths {
          * @description Get a single related learning resource for a learning resource.
          */
         get: operations["v1_learningpaths_items_retrieve"];
+        put?: never;
+        post?: never;
+        /** @description ``/api/v1/learningpaths/{id}/items/``: add, move (``position``) and remove items. */
+        delete: operations["v1_learningpaths_items_destroy"];
+        options?: never;
+        head?: never;
+        /** @description ``/api/v1/learningpaths/{id}/items/``: add, move (``position``) and remove items. */
+        patch: operations["v1_learningpaths_items_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/learningpaths/membership/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List
+         * @description Get a list of all learning path items
+         */
+        get: operations["v1_learningpaths_membership_list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1142,6 +1256,115 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/userlists/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description ``/api/v1/userlists/``: the signed-in user's lists; an unlisted list opens for anyone by
+         *     its id; only the author writes.
+         */
+        get: operations["v1_userlists_list"];
+        put?: never;
+        /**
+         * @description ``/api/v1/userlists/``: the signed-in user's lists; an unlisted list opens for anyone by
+         *     its id; only the author writes.
+         */
+        post: operations["v1_userlists_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/userlists/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description ``/api/v1/userlists/``: the signed-in user's lists; an unlisted list opens for anyone by
+         *     its id; only the author writes.
+         */
+        get: operations["v1_userlists_retrieve"];
+        put?: never;
+        post?: never;
+        /**
+         * @description ``/api/v1/userlists/``: the signed-in user's lists; an unlisted list opens for anyone by
+         *     its id; only the author writes.
+         */
+        delete: operations["v1_userlists_destroy"];
+        options?: never;
+        head?: never;
+        /**
+         * @description ``/api/v1/userlists/``: the signed-in user's lists; an unlisted list opens for anyone by
+         *     its id; only the author writes.
+         */
+        patch: operations["v1_userlists_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/userlists/{userlist_id}/items/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description ``/api/v1/userlists/{userlist_id}/items/``: read as the list is, written by its author. */
+        get: operations["v1_userlists_items_list"];
+        put?: never;
+        /** @description ``/api/v1/userlists/{userlist_id}/items/``: read as the list is, written by its author. */
+        post: operations["v1_userlists_items_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/userlists/{userlist_id}/items/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description ``/api/v1/userlists/{userlist_id}/items/``: read as the list is, written by its author. */
+        get: operations["v1_userlists_items_retrieve"];
+        put?: never;
+        post?: never;
+        /** @description ``/api/v1/userlists/{userlist_id}/items/``: read as the list is, written by its author. */
+        delete: operations["v1_userlists_items_destroy"];
+        options?: never;
+        head?: never;
+        /** @description ``/api/v1/userlists/{userlist_id}/items/``: read as the list is, written by its author. */
+        patch: operations["v1_userlists_items_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/userlists/membership/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description ``/api/v1/userlists/``: the signed-in user's lists; an unlisted list opens for anyone by
+         *     its id; only the author writes.
+         */
+        get: operations["v1_userlists_membership_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/video_playlists/": {
         parameters: {
             query?: never;
@@ -1358,6 +1581,13 @@ export interface components {
             /** Format: uri */
             url: string;
         };
+        /**
+         * @description * `yes` - Yes, I am looking for a certificate
+         *     * `no` - No, I am not looking for a certificate
+         *     * `not-sure-yet` - Not Sure
+         * @enum {string}
+         */
+        CertificateDesiredEnum: "yes" | "no" | "not-sure-yet";
         Channel: components["schemas"]["TopicChannel"] | components["schemas"]["DepartmentChannel"] | components["schemas"]["UnitChannel"] | components["schemas"]["PathwayChannel"];
         /** @description A channel with its published course and program counts (from ``channels_with_counts``). */
         ChannelCounts: {
@@ -1560,11 +1790,83 @@ export interface components {
             url?: (string) | null;
             readonly views: number;
         };
+        /** @description Fields shared by every resource type. */
+        CourseResourceRequest: {
+            availability?: (components["schemas"]["AvailabilityEnum"] | components["schemas"]["BlankEnum"] | components["schemas"]["NullEnum"]) | null;
+            /** Format: double */
+            completeness?: number;
+            /** Format: decimal */
+            continuing_ed_credits?: string | null;
+            duration?: string;
+            languages?: string[] | null;
+            /** Format: date-time */
+            last_modified?: string | null;
+            license_cc?: boolean;
+            location?: string;
+            /** Format: int64 */
+            max_weekly_hours?: number | null;
+            /** Format: int64 */
+            max_weeks?: number | null;
+            /** Format: int64 */
+            min_weekly_hours?: number | null;
+            /** Format: int64 */
+            min_weeks?: number | null;
+            /** Format: date-time */
+            next_start_date?: string | null;
+            ocw_topics?: string[];
+            published?: boolean;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            resource_type: "course";
+            test_mode?: boolean;
+            time_commitment?: string;
+            title: string;
+            url?: (string) | null;
+        };
         /**
          * @description * `course` - Course
          * @enum {string}
          */
         CourseResourceResourceTypeEnum: "course";
+        /**
+         * @description * `Doctorate` - Doctorate
+         *     * `Master's or professional degree` - Master's or professional degree
+         *     * `Bachelor's degree` - Bachelor's degree
+         *     * `Associate degree` - Associate degree
+         *     * `Secondary/high school` - Secondary/high school
+         *     * `Junior secondary/junior high/middle school` - Junior secondary/junior high/middle school
+         *     * `No formal education` - No formal education
+         *     * `Other education` - Other education
+         * @enum {string}
+         */
+        CurrentEducationEnum: "Doctorate" | "Master's or professional degree" | "Bachelor's degree" | "Associate degree" | "Secondary/high school" | "Junior secondary/junior high/middle school" | "No formal education" | "Other education";
+        /** @description The requesting user; anonymous visitors get ``is_authenticated: false`` and empty fields. */
+        CurrentUser: {
+            /** @default  */
+            readonly email: string;
+            /** @default  */
+            readonly first_name: string;
+            readonly global_id: string | null;
+            readonly id: number | null;
+            readonly is_article_editor: boolean;
+            readonly is_authenticated: boolean;
+            readonly is_learning_path_editor: boolean;
+            readonly is_sso_user: boolean;
+            /** @default  */
+            readonly last_name: string;
+            readonly profile: components["schemas"]["Profile"] | null;
+            readonly username: string;
+        };
+        /**
+         * @description * `online` - Online
+         *     * `hybrid` - Hybrid
+         *     * `in_person` - In-Person
+         *     * `offline` - Offline
+         * @enum {string}
+         */
+        DeliveryEnum: "online" | "hybrid" | "in_person" | "offline";
         DepartmentChannel: {
             readonly about: unknown;
             readonly avatar: string | null;
@@ -1688,6 +1990,41 @@ export interface components {
             url?: (string) | null;
             readonly views: number;
         };
+        /** @description Fields shared by every resource type. */
+        DocumentResourceRequest: {
+            availability?: (components["schemas"]["AvailabilityEnum"] | components["schemas"]["BlankEnum"] | components["schemas"]["NullEnum"]) | null;
+            /** Format: double */
+            completeness?: number;
+            /** Format: decimal */
+            continuing_ed_credits?: string | null;
+            duration?: string;
+            languages?: string[] | null;
+            /** Format: date-time */
+            last_modified?: string | null;
+            license_cc?: boolean;
+            location?: string;
+            /** Format: int64 */
+            max_weekly_hours?: number | null;
+            /** Format: int64 */
+            max_weeks?: number | null;
+            /** Format: int64 */
+            min_weekly_hours?: number | null;
+            /** Format: int64 */
+            min_weeks?: number | null;
+            /** Format: date-time */
+            next_start_date?: string | null;
+            ocw_topics?: string[];
+            published?: boolean;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            resource_type: "document";
+            test_mode?: boolean;
+            time_commitment?: string;
+            title: string;
+            url?: (string) | null;
+        };
         /**
          * @description * `document` - Document
          * @enum {string}
@@ -1749,23 +2086,35 @@ export interface components {
          * @enum {string}
          */
         FeedTypeEnum: "news" | "events";
+        /**
+         * @description * `academic-excellence` - Academic Boost
+         *     * `career-growth` - Career Growth
+         *     * `lifelong-learning` - Lifelong Learning
+         * @enum {string}
+         */
+        GoalsEnum: "academic-excellence" | "career-growth" | "lifelong-learning";
         LearningPath: {
             readonly id: number;
             /** @description Number of published items in the list. */
             readonly item_count: number;
         };
+        /** @description An item of a learning path: ``child`` and ``position``; the parent comes from the URL. */
+        LearningPathItem: {
+            child: number;
+            readonly id: number;
+            readonly parent: number;
+            position?: number;
+            readonly resource: Omit<components["schemas"]["LearningResource"], "resource_type">;
+        };
+        /** @description An item of a learning path: ``child`` and ``position``; the parent comes from the URL. */
+        LearningPathItemRequest: {
+            child: number;
+            position?: number;
+        };
         LearningPathPreview: {
             readonly id: number;
             title: string;
             url?: (string) | null;
-        };
-        LearningPathRelationship: {
-            readonly child: number;
-            readonly id: number;
-            readonly parent: number;
-            /** Format: int64 */
-            position?: number;
-            readonly resource: Omit<components["schemas"]["LearningResource"], "resource_type">;
         };
         /** @description Fields shared by every resource type. */
         LearningPathResource: {
@@ -1856,11 +2205,112 @@ export interface components {
             url?: (string) | null;
             readonly views: number;
         };
+        /** @description Fields shared by every resource type. */
+        LearningPathResourceRequest: {
+            availability?: (components["schemas"]["AvailabilityEnum"] | components["schemas"]["BlankEnum"] | components["schemas"]["NullEnum"]) | null;
+            /** Format: double */
+            completeness?: number;
+            /** Format: decimal */
+            continuing_ed_credits?: string | null;
+            duration?: string;
+            languages?: string[] | null;
+            /** Format: date-time */
+            last_modified?: string | null;
+            license_cc?: boolean;
+            location?: string;
+            /** Format: int64 */
+            max_weekly_hours?: number | null;
+            /** Format: int64 */
+            max_weeks?: number | null;
+            /** Format: int64 */
+            min_weekly_hours?: number | null;
+            /** Format: int64 */
+            min_weeks?: number | null;
+            /** Format: date-time */
+            next_start_date?: string | null;
+            ocw_topics?: string[];
+            published?: boolean;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            resource_type: "learning_path";
+            test_mode?: boolean;
+            time_commitment?: string;
+            title: string;
+            url?: (string) | null;
+        };
         /**
          * @description * `learning_path` - Learning Path
          * @enum {string}
          */
         LearningPathResourceResourceTypeEnum: "learning_path";
+        /** @description The writable fields of a learning path (``LearningPathResourceRequest``). */
+        LearningPathWrite: {
+            availability?: (components["schemas"]["AvailabilityEnum"] | components["schemas"]["BlankEnum"] | components["schemas"]["NullEnum"]) | null;
+            /** Format: double */
+            completeness?: number;
+            /** Format: decimal */
+            continuing_ed_credits?: string | null;
+            description?: string | null;
+            duration?: string;
+            full_description?: string | null;
+            languages?: unknown;
+            /** Format: date-time */
+            last_modified?: string | null;
+            license_cc?: boolean;
+            location?: string;
+            /** Format: int64 */
+            max_weekly_hours?: number | null;
+            /** Format: int64 */
+            max_weeks?: number | null;
+            /** Format: int64 */
+            min_weekly_hours?: number | null;
+            /** Format: int64 */
+            min_weeks?: number | null;
+            /** Format: date-time */
+            next_start_date?: string | null;
+            ocw_topics?: unknown;
+            published?: boolean;
+            test_mode?: boolean;
+            time_commitment?: string;
+            title: string;
+            topics?: components["schemas"]["LearningResourceTopic"][];
+            url?: (string) | null;
+        };
+        /** @description The writable fields of a learning path (``LearningPathResourceRequest``). */
+        LearningPathWriteRequest: {
+            availability?: (components["schemas"]["AvailabilityEnum"] | components["schemas"]["BlankEnum"] | components["schemas"]["NullEnum"]) | null;
+            /** Format: double */
+            completeness?: number;
+            /** Format: decimal */
+            continuing_ed_credits?: string | null;
+            description?: string | null;
+            duration?: string;
+            full_description?: string | null;
+            languages?: unknown;
+            /** Format: date-time */
+            last_modified?: string | null;
+            license_cc?: boolean;
+            location?: string;
+            /** Format: int64 */
+            max_weekly_hours?: number | null;
+            /** Format: int64 */
+            max_weeks?: number | null;
+            /** Format: int64 */
+            min_weekly_hours?: number | null;
+            /** Format: int64 */
+            min_weeks?: number | null;
+            /** Format: date-time */
+            next_start_date?: string | null;
+            ocw_topics?: unknown;
+            published?: boolean;
+            test_mode?: boolean;
+            time_commitment?: string;
+            title: string;
+            topics?: components["schemas"]["LearningResourceTopicRequest"][];
+            url?: (string) | null;
+        };
         LearningResource: components["schemas"]["ProgramResource"] | components["schemas"]["CourseResource"] | components["schemas"]["LearningPathResource"] | components["schemas"]["PodcastResource"] | components["schemas"]["PodcastEpisodeResource"] | components["schemas"]["VideoPlaylistResource"] | components["schemas"]["VideoResource"] | components["schemas"]["DocumentResource"];
         LearningResourceBaseDepartment: {
             readonly channel_url: string | null;
@@ -1869,6 +2319,11 @@ export interface components {
         };
         LearningResourceBaseSchool: {
             readonly id: number;
+            name: string;
+            /** Format: uri */
+            url: string;
+        };
+        LearningResourceBaseSchoolRequest: {
             name: string;
             /** Format: uri */
             url: string;
@@ -1882,6 +2337,10 @@ export interface components {
             department_id: string;
             name: string;
             readonly school: components["schemas"]["LearningResourceBaseSchool"] | null;
+        };
+        LearningResourceDepartmentRequest: {
+            department_id: string;
+            name: string;
         };
         /** @description Serializer for the response of the display info endpoint. */
         LearningResourceDisplayInfoResponse: {
@@ -1973,11 +2432,26 @@ export interface components {
             professional?: boolean;
             value_prop?: string;
         };
+        LearningResourceOfferorRequest: {
+            code: string;
+            display_facet?: boolean;
+            name: string;
+        };
         LearningResourcePlatform: {
             code: string;
             name: string;
         };
+        LearningResourcePlatformRequest: {
+            code: string;
+            name: string;
+        };
         LearningResourcePrice: {
+            /** Format: decimal */
+            amount: string;
+            /** @default USD */
+            currency: string;
+        };
+        LearningResourcePriceRequest: {
             /** Format: decimal */
             amount: string;
             /** @default USD */
@@ -2001,6 +2475,7 @@ export interface components {
             relation_type: components["schemas"]["RelationTypeEnum"];
             readonly title: string;
         };
+        LearningResourceRequest: components["schemas"]["ProgramResourceRequest"] | components["schemas"]["CourseResourceRequest"] | components["schemas"]["LearningPathResourceRequest"] | components["schemas"]["PodcastResourceRequest"] | components["schemas"]["PodcastEpisodeResourceRequest"] | components["schemas"]["VideoPlaylistResourceRequest"] | components["schemas"]["VideoResourceRequest"] | components["schemas"]["DocumentResourceRequest"];
         LearningResourceRun: {
             availability?: (components["schemas"]["AvailabilityEnum"] | components["schemas"]["BlankEnum"] | components["schemas"]["NullEnum"]) | null;
             checksum?: string | null;
@@ -2126,6 +2601,16 @@ export interface components {
             readonly id: number;
             name: string;
             readonly parent: number | null;
+        };
+        LearningResourceTopicRequest: {
+            icon?: string;
+            name: string;
+        };
+        MicroRelationship: {
+            readonly child: number;
+            readonly id: number;
+            /** @description The id of the parent learning resource */
+            readonly parent: number;
         };
         /** @description A content file without its large text fields (content, summary, flashcards). */
         NestedContentFile: {
@@ -2280,7 +2765,7 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["FeedSource"][];
         };
-        PaginatedLearningPathRelationshipList: {
+        PaginatedLearningPathItemList: {
             /** @example 123 */
             count: number;
             /**
@@ -2293,7 +2778,7 @@ export interface components {
              * @example http://api.example.org/accounts/?offset=200&limit=100
              */
             previous?: string | null;
-            results: components["schemas"]["LearningPathRelationship"][];
+            results: components["schemas"]["LearningPathItem"][];
         };
         PaginatedLearningPathResourceList: {
             /** @example 123 */
@@ -2460,6 +2945,21 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["LearningResourceTopic"][];
         };
+        PaginatedMicroRelationshipList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?offset=400&limit=100
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?offset=200&limit=100
+             */
+            previous?: string | null;
+            results: components["schemas"]["MicroRelationship"][];
+        };
         PaginatedPodcastEpisodeResourceList: {
             /** @example 123 */
             count: number;
@@ -2505,6 +3005,36 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["ProgramResource"][];
         };
+        PaginatedUserListList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?offset=400&limit=100
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?offset=200&limit=100
+             */
+            previous?: string | null;
+            results: components["schemas"]["UserList"][];
+        };
+        PaginatedUserListRelationshipList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?offset=400&limit=100
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?offset=200&limit=100
+             */
+            previous?: string | null;
+            results: components["schemas"]["UserListRelationship"][];
+        };
         PaginatedVideoPlaylistResourceList: {
             /** @example 123 */
             count: number;
@@ -2534,6 +3064,74 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["VideoResource"][];
+        };
+        /** @description An item of a learning path: ``child`` and ``position``; the parent comes from the URL. */
+        PatchedLearningPathItemRequest: {
+            child?: number;
+            position?: number;
+        };
+        /** @description The writable fields of a learning path (``LearningPathResourceRequest``). */
+        PatchedLearningPathWriteRequest: {
+            availability?: (components["schemas"]["AvailabilityEnum"] | components["schemas"]["BlankEnum"] | components["schemas"]["NullEnum"]) | null;
+            /** Format: double */
+            completeness?: number;
+            /** Format: decimal */
+            continuing_ed_credits?: string | null;
+            description?: string | null;
+            duration?: string;
+            full_description?: string | null;
+            languages?: unknown;
+            /** Format: date-time */
+            last_modified?: string | null;
+            license_cc?: boolean;
+            location?: string;
+            /** Format: int64 */
+            max_weekly_hours?: number | null;
+            /** Format: int64 */
+            max_weeks?: number | null;
+            /** Format: int64 */
+            min_weekly_hours?: number | null;
+            /** Format: int64 */
+            min_weeks?: number | null;
+            /** Format: date-time */
+            next_start_date?: string | null;
+            ocw_topics?: unknown;
+            published?: boolean;
+            test_mode?: boolean;
+            time_commitment?: string;
+            title?: string;
+            topics?: components["schemas"]["LearningResourceTopicRequest"][];
+            url?: (string) | null;
+        };
+        PatchedProfileRequest: {
+            bio?: string | null;
+            certificate_desired?: components["schemas"]["CertificateDesiredEnum"] | components["schemas"]["BlankEnum"];
+            completed_onboarding?: boolean;
+            current_education?: components["schemas"]["CurrentEducationEnum"] | components["schemas"]["BlankEnum"];
+            delivery?: components["schemas"]["DeliveryEnum"][];
+            email_optin?: boolean;
+            goals?: components["schemas"]["GoalsEnum"][];
+            headline?: string | null;
+            image?: string | null;
+            image_medium?: string | null;
+            image_small?: string | null;
+            location?: unknown;
+            time_commitment?: components["schemas"]["TimeCommitmentEnum"] | components["schemas"]["BlankEnum"];
+            toc_optin?: boolean;
+            topic_interests?: components["schemas"]["LearningResourceTopicRequest"][];
+        };
+        /** @description An item of a user list; the parent is the list of the URL. */
+        PatchedUserListRelationshipRequest: {
+            child?: number;
+            parent?: number;
+            position?: number;
+        };
+        /** @description A user list; ``author`` is the signed-in user, never taken from the body. */
+        PatchedUserListRequest: {
+            description?: string;
+            privacy_level?: components["schemas"]["PrivacyLevelEnum"];
+            title?: string;
+            topics?: components["schemas"]["LearningResourceTopicRequest"][];
         };
         PathwayChannel: {
             readonly about: unknown;
@@ -2678,6 +3276,41 @@ export interface components {
             url?: (string) | null;
             readonly views: number;
         };
+        /** @description Fields shared by every resource type. */
+        PodcastEpisodeResourceRequest: {
+            availability?: (components["schemas"]["AvailabilityEnum"] | components["schemas"]["BlankEnum"] | components["schemas"]["NullEnum"]) | null;
+            /** Format: double */
+            completeness?: number;
+            /** Format: decimal */
+            continuing_ed_credits?: string | null;
+            duration?: string;
+            languages?: string[] | null;
+            /** Format: date-time */
+            last_modified?: string | null;
+            license_cc?: boolean;
+            location?: string;
+            /** Format: int64 */
+            max_weekly_hours?: number | null;
+            /** Format: int64 */
+            max_weeks?: number | null;
+            /** Format: int64 */
+            min_weekly_hours?: number | null;
+            /** Format: int64 */
+            min_weeks?: number | null;
+            /** Format: date-time */
+            next_start_date?: string | null;
+            ocw_topics?: string[];
+            published?: boolean;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            resource_type: "podcast_episode";
+            test_mode?: boolean;
+            time_commitment?: string;
+            title: string;
+            url?: (string) | null;
+        };
         /**
          * @description * `podcast_episode` - Podcast Episode
          * @enum {string}
@@ -2772,11 +3405,99 @@ export interface components {
             url?: (string) | null;
             readonly views: number;
         };
+        /** @description Fields shared by every resource type. */
+        PodcastResourceRequest: {
+            availability?: (components["schemas"]["AvailabilityEnum"] | components["schemas"]["BlankEnum"] | components["schemas"]["NullEnum"]) | null;
+            /** Format: double */
+            completeness?: number;
+            /** Format: decimal */
+            continuing_ed_credits?: string | null;
+            duration?: string;
+            languages?: string[] | null;
+            /** Format: date-time */
+            last_modified?: string | null;
+            license_cc?: boolean;
+            location?: string;
+            /** Format: int64 */
+            max_weekly_hours?: number | null;
+            /** Format: int64 */
+            max_weeks?: number | null;
+            /** Format: int64 */
+            min_weekly_hours?: number | null;
+            /** Format: int64 */
+            min_weeks?: number | null;
+            /** Format: date-time */
+            next_start_date?: string | null;
+            ocw_topics?: string[];
+            published?: boolean;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            resource_type: "podcast";
+            test_mode?: boolean;
+            time_commitment?: string;
+            title: string;
+            url?: (string) | null;
+        };
         /**
          * @description * `podcast` - Podcast
          * @enum {string}
          */
         PodcastResourceResourceTypeEnum: "podcast";
+        PreferencesSearch: {
+            certification?: boolean;
+            delivery?: string[];
+            topic?: string[];
+        };
+        /**
+         * @description * `private` - private
+         *     * `unlisted` - unlisted
+         * @enum {string}
+         */
+        PrivacyLevelEnum: "private" | "unlisted";
+        Profile: {
+            bio?: string | null;
+            certificate_desired?: components["schemas"]["CertificateDesiredEnum"] | components["schemas"]["BlankEnum"];
+            completed_onboarding?: boolean;
+            current_education?: components["schemas"]["CurrentEducationEnum"] | components["schemas"]["BlankEnum"];
+            delivery?: components["schemas"]["DeliveryEnum"][];
+            email_optin?: boolean;
+            goals?: components["schemas"]["GoalsEnum"][];
+            headline?: string | null;
+            image?: string | null;
+            readonly image_file: string | null;
+            image_medium?: string | null;
+            readonly image_medium_file: string | null;
+            image_small?: string | null;
+            readonly image_small_file: string | null;
+            /** @description Get the user's name */
+            readonly name: string;
+            readonly placename: string;
+            readonly preference_search_filters: components["schemas"]["PreferencesSearch"];
+            readonly profile_image_medium: string;
+            readonly profile_image_small: string;
+            time_commitment?: components["schemas"]["TimeCommitmentEnum"] | components["schemas"]["BlankEnum"];
+            topic_interests?: components["schemas"]["LearningResourceTopic"][];
+            readonly username: string;
+        };
+        ProfileRequest: {
+            bio?: string | null;
+            certificate_desired?: components["schemas"]["CertificateDesiredEnum"] | components["schemas"]["BlankEnum"];
+            completed_onboarding?: boolean;
+            current_education?: components["schemas"]["CurrentEducationEnum"] | components["schemas"]["BlankEnum"];
+            delivery?: components["schemas"]["DeliveryEnum"][];
+            email_optin?: boolean;
+            goals?: components["schemas"]["GoalsEnum"][];
+            headline?: string | null;
+            image?: string | null;
+            image_medium?: string | null;
+            image_small?: string | null;
+            location?: unknown;
+            time_commitment?: components["schemas"]["TimeCommitmentEnum"] | components["schemas"]["BlankEnum"];
+            toc_optin?: boolean;
+            topic_interests?: components["schemas"]["LearningResourceTopicRequest"][];
+        };
         Program: {
             readonly course_count: number;
             readonly program_count: number;
@@ -2870,6 +3591,41 @@ export interface components {
             url?: (string) | null;
             readonly views: number;
         };
+        /** @description Fields shared by every resource type. */
+        ProgramResourceRequest: {
+            availability?: (components["schemas"]["AvailabilityEnum"] | components["schemas"]["BlankEnum"] | components["schemas"]["NullEnum"]) | null;
+            /** Format: double */
+            completeness?: number;
+            /** Format: decimal */
+            continuing_ed_credits?: string | null;
+            duration?: string;
+            languages?: string[] | null;
+            /** Format: date-time */
+            last_modified?: string | null;
+            license_cc?: boolean;
+            location?: string;
+            /** Format: int64 */
+            max_weekly_hours?: number | null;
+            /** Format: int64 */
+            max_weeks?: number | null;
+            /** Format: int64 */
+            min_weekly_hours?: number | null;
+            /** Format: int64 */
+            min_weeks?: number | null;
+            /** Format: date-time */
+            next_start_date?: string | null;
+            ocw_topics?: string[];
+            published?: boolean;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            resource_type: "program";
+            test_mode?: boolean;
+            time_commitment?: string;
+            title: string;
+            url?: (string) | null;
+        };
         /**
          * @description * `program` - Program
          * @enum {string}
@@ -2939,6 +3695,15 @@ export interface components {
             readonly parent_channel: string;
             position: number;
         };
+        /**
+         * @description * `0-to-5-hours` - <5 hours/week
+         *     * `5-to-10-hours` - 5-10 hours/week
+         *     * `10-to-20-hours` - 10-20 hours/week
+         *     * `20-to-30-hours` - 20-30 hours/week
+         *     * `30-plus-hours` - 30+ hours/week
+         * @enum {string}
+         */
+        TimeCommitmentEnum: "0-to-5-hours" | "5-to-10-hours" | "10-to-20-hours" | "20-to-30-hours" | "30-plus-hours";
         TopicChannel: {
             readonly about: unknown;
             readonly avatar: string | null;
@@ -3006,6 +3771,42 @@ export interface components {
             /** Format: date-time */
             readonly updated_on: string;
             readonly widget_list: number | null;
+        };
+        /** @description A user list; ``author`` is the signed-in user, never taken from the body. */
+        UserList: {
+            readonly author: number;
+            description?: string;
+            readonly id: number;
+            /** @description Return the image of the first item */
+            readonly image: {
+                [key: string]: unknown;
+            };
+            /** @description Number of published items in the list. */
+            readonly item_count: number;
+            privacy_level?: components["schemas"]["PrivacyLevelEnum"];
+            title: string;
+            topics?: components["schemas"]["LearningResourceTopic"][];
+        };
+        /** @description An item of a user list; the parent is the list of the URL. */
+        UserListRelationship: {
+            child: number;
+            readonly id: number;
+            parent?: number;
+            position?: number;
+            readonly resource: Omit<components["schemas"]["LearningResource"], "resource_type">;
+        };
+        /** @description An item of a user list; the parent is the list of the URL. */
+        UserListRelationshipRequest: {
+            child: number;
+            parent?: number;
+            position?: number;
+        };
+        /** @description A user list; ``author`` is the signed-in user, never taken from the body. */
+        UserListRequest: {
+            description?: string;
+            privacy_level?: components["schemas"]["PrivacyLevelEnum"];
+            title: string;
+            topics?: components["schemas"]["LearningResourceTopicRequest"][];
         };
         Video: {
             readonly caption_urls: components["schemas"]["CaptionUrl"][];
@@ -3119,6 +3920,41 @@ export interface components {
             readonly video_playlist: components["schemas"]["VideoPlaylist"];
             readonly views: number;
         };
+        /** @description Fields shared by every resource type. */
+        VideoPlaylistResourceRequest: {
+            availability?: (components["schemas"]["AvailabilityEnum"] | components["schemas"]["BlankEnum"] | components["schemas"]["NullEnum"]) | null;
+            /** Format: double */
+            completeness?: number;
+            /** Format: decimal */
+            continuing_ed_credits?: string | null;
+            duration?: string;
+            languages?: string[] | null;
+            /** Format: date-time */
+            last_modified?: string | null;
+            license_cc?: boolean;
+            location?: string;
+            /** Format: int64 */
+            max_weekly_hours?: number | null;
+            /** Format: int64 */
+            max_weeks?: number | null;
+            /** Format: int64 */
+            min_weekly_hours?: number | null;
+            /** Format: int64 */
+            min_weeks?: number | null;
+            /** Format: date-time */
+            next_start_date?: string | null;
+            ocw_topics?: string[];
+            published?: boolean;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            resource_type: "video_playlist";
+            test_mode?: boolean;
+            time_commitment?: string;
+            title: string;
+            url?: (string) | null;
+        };
         /**
          * @description * `video_playlist` - Video Playlist
          * @enum {string}
@@ -3216,6 +4052,41 @@ export interface components {
             readonly video: components["schemas"]["Video"] | null;
             readonly views: number;
         };
+        /** @description Fields shared by every resource type. */
+        VideoResourceRequest: {
+            availability?: (components["schemas"]["AvailabilityEnum"] | components["schemas"]["BlankEnum"] | components["schemas"]["NullEnum"]) | null;
+            /** Format: double */
+            completeness?: number;
+            /** Format: decimal */
+            continuing_ed_credits?: string | null;
+            duration?: string;
+            languages?: string[] | null;
+            /** Format: date-time */
+            last_modified?: string | null;
+            license_cc?: boolean;
+            location?: string;
+            /** Format: int64 */
+            max_weekly_hours?: number | null;
+            /** Format: int64 */
+            max_weeks?: number | null;
+            /** Format: int64 */
+            min_weekly_hours?: number | null;
+            /** Format: int64 */
+            min_weeks?: number | null;
+            /** Format: date-time */
+            next_start_date?: string | null;
+            ocw_topics?: string[];
+            published?: boolean;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            resource_type: "video";
+            test_mode?: boolean;
+            time_commitment?: string;
+            title: string;
+            url?: (string) | null;
+        };
         /**
          * @description * `video` - Video
          * @enum {string}
@@ -3265,6 +4136,21 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedChannelList"];
                 };
             };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
         };
     };
     v0_channels_retrieve: {
@@ -3284,6 +4170,36 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Channel"];
+                };
+            };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description No such object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };
@@ -3307,6 +4223,36 @@ export interface operations {
                     "application/json": components["schemas"]["ChannelCounts"][];
                 };
             };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description No such object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
         };
     };
     v0_channels_type_retrieve: {
@@ -3327,6 +4273,36 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Channel"];
+                };
+            };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description No such object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };
@@ -3394,6 +4370,21 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedFeedSourceList"];
                 };
             };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
         };
     };
     v0_news_events_sources_retrieve: {
@@ -3413,6 +4404,36 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["FeedSource"];
+                };
+            };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description No such object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };
@@ -3457,6 +4478,21 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedFeedItemList"];
                 };
             };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
         };
     };
     v0_news_events_retrieve: {
@@ -3476,6 +4512,261 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["FeedItem"];
+                };
+            };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description No such object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    v0_profiles_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user__username: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Profile"];
+                };
+            };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description No such object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    v0_profiles_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user__username: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ProfileRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ProfileRequest"];
+                "multipart/form-data": components["schemas"]["ProfileRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Profile"];
+                };
+            };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description No such object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The request body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    v0_profiles_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user__username: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedProfileRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedProfileRequest"];
+                "multipart/form-data": components["schemas"]["PatchedProfileRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Profile"];
+                };
+            };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description No such object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The request body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };
@@ -3508,6 +4799,21 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedAttestationList"];
                 };
             };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
         };
     };
     v0_testimonials_retrieve: {
@@ -3527,6 +4833,70 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Attestation"];
+                };
+            };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description No such object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    v0_users_me_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CurrentUser"];
+                };
+            };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };
@@ -5369,6 +6739,89 @@ export interface operations {
             };
         };
     };
+    v1_learning_resources_learning_paths_partial_update: {
+        parameters: {
+            query?: {
+                learning_path_id?: number[];
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LearningResourceRelationship"][];
+                };
+            };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description No such object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The request body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
     v1_learning_resources_similar_list: {
         parameters: {
             query?: never;
@@ -5420,6 +6873,89 @@ export interface operations {
             };
             /** @description The engine or the endpoint's configuration is unavailable */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    v1_learning_resources_userlists_partial_update: {
+        parameters: {
+            query?: {
+                userlist_id?: number[];
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserListRelationship"][];
+                };
+            };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description No such object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The request body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The request body is too large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6175,6 +7711,76 @@ export interface operations {
             };
         };
     };
+    v1_learningpaths_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LearningPathWriteRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["LearningPathWriteRequest"];
+                "multipart/form-data": components["schemas"]["LearningPathWriteRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LearningPathWrite"];
+                };
+            };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The request body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
     v1_learningpaths_retrieve: {
         parameters: {
             query?: never;
@@ -6226,6 +7832,128 @@ export interface operations {
             };
         };
     };
+    v1_learningpaths_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    v1_learningpaths_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedLearningPathWriteRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedLearningPathWriteRequest"];
+                "multipart/form-data": components["schemas"]["PatchedLearningPathWriteRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LearningPathWrite"];
+                };
+            };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description No such object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The request body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
     v1_learningpaths_items_list: {
         parameters: {
             query?: {
@@ -6233,8 +7961,6 @@ export interface operations {
                 limit?: number;
                 /** @description The initial index from which to return the results. */
                 offset?: number;
-                /** @description Which field to use when ordering the results. */
-                sortby?: string;
             };
             header?: never;
             path: {
@@ -6250,7 +7976,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PaginatedLearningPathRelationshipList"];
+                    "application/json": components["schemas"]["PaginatedLearningPathItemList"];
                 };
             };
             /** @description An invalid or unknown parameter, or an invalid body */
@@ -6285,25 +8011,29 @@ export interface operations {
             };
         };
     };
-    v1_learningpaths_items_retrieve: {
+    v1_learningpaths_items_create: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                id: string;
-                /** @description id of the parent learning resource */
-                learning_resource_id: number;
+                learning_resource_id: string;
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LearningPathItemRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["LearningPathItemRequest"];
+                "multipart/form-data": components["schemas"]["LearningPathItemRequest"];
+            };
+        };
         responses: {
-            200: {
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["LearningPathRelationship"];
+                    "application/json": components["schemas"]["LearningPathItem"];
                 };
             };
             /** @description An invalid or unknown parameter, or an invalid body */
@@ -6323,6 +8053,416 @@ export interface operations {
             };
             /** @description No such object */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The request body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    v1_learningpaths_items_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                /** @description id of the parent learning resource */
+                learning_resource_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LearningPathItem"];
+                };
+            };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description No such object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    v1_learningpaths_items_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                learning_resource_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    v1_learningpaths_items_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                learning_resource_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedLearningPathItemRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedLearningPathItemRequest"];
+                "multipart/form-data": components["schemas"]["PatchedLearningPathItemRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LearningPathItem"];
+                };
+            };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description No such object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The request body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    v1_learningpaths_membership_list: {
+        parameters: {
+            query?: {
+                certification?: boolean;
+                /**
+                 * @description The type of certification offered
+                 *
+                 *     * `micromasters` - MicroMasters Credential
+                 *     * `professional` - Professional Certificate
+                 *     * `completion` - Certificate of Completion
+                 *     * `none` - No Certificate
+                 */
+                certification_type?: ("completion" | "micromasters" | "none" | "professional")[];
+                /** @description Content feature for the resources. Load the 'api/v1/course_features' endpoint for a list of course features */
+                course_feature?: string[];
+                /**
+                 * @description The delivery of course/program resources
+                 *
+                 *     * `online` - Online
+                 *     * `hybrid` - Hybrid
+                 *     * `in_person` - In person
+                 *     * `offline` - Offline
+                 */
+                delivery?: ("hybrid" | "in_person" | "offline" | "online")[];
+                /**
+                 * @description The department that offers learning resources
+                 *
+                 *     * `1` - Civil and Environmental Engineering
+                 *     * `2` - Mechanical Engineering
+                 *     * `3` - Materials Science and Engineering
+                 *     * `4` - Architecture
+                 *     * `5` - Chemistry
+                 *     * `6` - Electrical Engineering and Computer Science
+                 *     * `7` - Biology
+                 *     * `8` - Physics
+                 *     * `9` - Brain and Cognitive Sciences
+                 *     * `10` - Chemical Engineering
+                 *     * `11` - Urban Studies and Planning
+                 *     * `12` - Earth, Atmospheric, and Planetary Sciences
+                 *     * `14` - Economics
+                 *     * `15` - Management
+                 *     * `16` - Aeronautics and Astronautics
+                 *     * `17` - Political Science
+                 *     * `18` - Mathematics
+                 *     * `20` - Biological Engineering
+                 *     * `21A` - Anthropology
+                 *     * `21G` - Global Languages
+                 *     * `21H` - History
+                 *     * `21L` - Literature
+                 *     * `21M` - Music and Theater Arts
+                 *     * `22` - Nuclear Science and Engineering
+                 *     * `24` - Linguistics and Philosophy
+                 *     * `CC` - Concourse
+                 *     * `CMS-W` - Comparative Media Studies/Writing
+                 *     * `EC` - Edgerton Center
+                 *     * `ES` - Experimental Study Group
+                 *     * `ESD` - Engineering Systems Division
+                 *     * `HST` - Medical Engineering and Science
+                 *     * `IDS` - Data, Systems, and Society
+                 *     * `MAS` - Media Arts and Sciences
+                 *     * `PE` - Athletics, Physical Education and Recreation
+                 *     * `SP` - Special Programs
+                 *     * `STS` - Science, Technology, and Society
+                 *     * `WGS` - Women's and Gender Studies
+                 */
+                department?: ("1" | "10" | "11" | "12" | "14" | "15" | "16" | "17" | "18" | "2" | "20" | "21A" | "21G" | "21H" | "21L" | "21M" | "22" | "24" | "3" | "4" | "5" | "6" | "7" | "8" | "9" | "CC" | "CMS-W" | "EC" | "ES" | "ESD" | "HST" | "IDS" | "MAS" | "PE" | "SP" | "STS" | "WGS")[];
+                /** @description The course/program is offered for free */
+                free?: boolean;
+                /**
+                 * @description The academic level of the resources
+                 *
+                 *     * `undergraduate` - Undergraduate
+                 *     * `graduate` - Graduate
+                 *     * `high_school` - High School
+                 *     * `noncredit` - Non-Credit
+                 *     * `advanced` - Advanced
+                 *     * `intermediate` - Intermediate
+                 *     * `introductory` - Introductory
+                 */
+                level?: ("advanced" | "graduate" | "high_school" | "intermediate" | "introductory" | "noncredit" | "undergraduate")[];
+                /** @description Number of results to return per page (default 10; values above 100 are capped to 100). */
+                limit?: number;
+                /**
+                 * @description The organization that offers a learning resource
+                 *
+                 *     * `mitx` - MITx
+                 *     * `ocw` - MIT OpenCourseWare
+                 *     * `bootcamps` - Bootcamps
+                 *     * `xpro` - MIT xPRO
+                 *     * `mitpe` - MIT Professional Education
+                 *     * `see` - MIT Sloan Executive Education
+                 *     * `climate` - MIT Climate
+                 */
+                offered_by?: ("bootcamps" | "climate" | "mitpe" | "mitx" | "ocw" | "see" | "xpro" | null)[];
+                /** @description The initial index from which to return the results. */
+                offset?: number;
+                /**
+                 * @description The platform on which learning resources are offered
+                 *
+                 *     * `edx` - edX
+                 *     * `ocw` - MIT OpenCourseWare
+                 *     * `oll` - Open Learning Library
+                 *     * `mitxonline` - MITx Online
+                 *     * `bootcamps` - Bootcamps
+                 *     * `xpro` - MIT xPRO
+                 *     * `csail` - CSAIL
+                 *     * `mitpe` - MIT Professional Education
+                 *     * `see` - MIT Sloan Executive Education
+                 *     * `scc` - Schwarzman College of Computing
+                 *     * `ctl` - Center for Transportation & Logistics
+                 *     * `whu` - WHU
+                 *     * `susskind` - Susskind
+                 *     * `globalalumni` - Global Alumni
+                 *     * `simplilearn` - Simplilearn
+                 *     * `emeritus` - Emeritus
+                 *     * `podcast` - Podcast
+                 *     * `youtube` - YouTube
+                 *     * `canvas` - Canvas
+                 *     * `climate` - MIT Climate
+                 *     * `ovs` - ODL Video Service
+                 */
+                platform?: ("bootcamps" | "canvas" | "climate" | "csail" | "ctl" | "edx" | "emeritus" | "globalalumni" | "mitpe" | "mitxonline" | "ocw" | "oll" | "ovs" | "podcast" | "scc" | "see" | "simplilearn" | "susskind" | "whu" | "xpro" | "youtube" | null)[];
+                professional?: boolean;
+                /** @description A unique text identifier for the resources */
+                readable_id?: string[];
+                /** @description The category of the resources (e.g. 'Course', 'Lecture Video') */
+                resource_category?: string[];
+                /** @description Comma-separated list of learning resource IDs */
+                resource_id?: number[];
+                /**
+                 * @description The type of learning resource
+                 *
+                 *     * `course` - Course
+                 *     * `program` - Program
+                 *     * `learning_path` - Learning Path
+                 *     * `podcast` - Podcast
+                 *     * `podcast_episode` - Podcast Episode
+                 *     * `video` - Video
+                 *     * `video_playlist` - Video Playlist
+                 *     * `document` - Document
+                 */
+                resource_type?: ("course" | "document" | "learning_path" | "podcast" | "podcast_episode" | "program" | "video" | "video_playlist")[];
+                /**
+                 * @description The resource type group of the learning resources
+                 *
+                 *     * `course` - Course
+                 *     * `program` - Program
+                 *     * `learning_material` - Learning Material
+                 */
+                resource_type_group?: ("course" | "learning_material" | "program")[];
+                /**
+                 * @description Sort By
+                 *
+                 *     * `id` - Object ID ascending
+                 *     * `-id` - Object ID descending
+                 *     * `readable_id` - Readable ID ascending
+                 *     * `-readable_id` - Readable ID descending
+                 *     * `last_modified` - Last Modified Date ascending
+                 *     * `-last_modified` - Last Modified Date descending
+                 *     * `new` - Newest resources first
+                 *     * `start_date` - Start Date ascending
+                 *     * `-start_date` - Start Date descending
+                 *     * `mitcoursenumber` - MIT course number ascending
+                 *     * `-mitcoursenumber` - MIT course number descending
+                 *     * `views` - Popularity ascending
+                 *     * `-views` - Popularity descending
+                 *     * `upcoming` - Next start date ascending
+                 */
+                sortby?: "-id" | "-last_modified" | "-mitcoursenumber" | "-readable_id" | "-start_date" | "-views" | "id" | "last_modified" | "mitcoursenumber" | "new" | "readable_id" | "start_date" | "upcoming" | "views";
+                /** @description Topics covered by the resources. Load the '/api/v1/topics' endpoint for a list of topics */
+                topic?: string[];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedMicroRelationshipList"];
+                };
+            };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7563,6 +9703,651 @@ export interface operations {
             };
             /** @description No such object */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    v1_userlists_list: {
+        parameters: {
+            query?: {
+                /** @description Number of results to return per page (default 10; values above 100 are capped to 100). */
+                limit?: number;
+                /** @description The initial index from which to return the results. */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedUserListList"];
+                };
+            };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    v1_userlists_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserListRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["UserListRequest"];
+                "multipart/form-data": components["schemas"]["UserListRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserList"];
+                };
+            };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The request body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    v1_userlists_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserList"];
+                };
+            };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description No such object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    v1_userlists_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    v1_userlists_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedUserListRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedUserListRequest"];
+                "multipart/form-data": components["schemas"]["PatchedUserListRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserList"];
+                };
+            };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description No such object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The request body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    v1_userlists_items_list: {
+        parameters: {
+            query?: {
+                /** @description Number of results to return per page (default 10; values above 100 are capped to 100). */
+                limit?: number;
+                /** @description The initial index from which to return the results. */
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                /** @description id of the parent user list */
+                userlist_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedUserListRelationshipList"];
+                };
+            };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description No such object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    v1_userlists_items_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description id of the parent user list */
+                userlist_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserListRelationshipRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["UserListRelationshipRequest"];
+                "multipart/form-data": components["schemas"]["UserListRelationshipRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserListRelationship"];
+                };
+            };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description No such object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The request body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    v1_userlists_items_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                /** @description id of the parent user list */
+                userlist_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserListRelationship"];
+                };
+            };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description No such object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    v1_userlists_items_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                /** @description id of the parent user list */
+                userlist_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    v1_userlists_items_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                /** @description id of the parent user list */
+                userlist_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedUserListRelationshipRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedUserListRelationshipRequest"];
+                "multipart/form-data": components["schemas"]["PatchedUserListRelationshipRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserListRelationship"];
+                };
+            };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description No such object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The request body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    v1_userlists_membership_list: {
+        parameters: {
+            query?: {
+                /** @description Number of results to return per page (default 10; values above 100 are capped to 100). */
+                limit?: number;
+                /** @description The initial index from which to return the results. */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedMicroRelationshipList"];
+                };
+            };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
