@@ -144,7 +144,7 @@ VALIDATED_WITH_VECTORS = {
 }
 
 # implemented paths of a signed-in user (or an editor): tests/api/test_accounts_api.py and
-# test_accounts_permissions.py call them as each kind of user and validate them against the contracts
+# test_accounts_permissions.py call them as each kind of user and validate them against contracts
 SIGNED_IN = {
     f"{V1}/learning_resources/{{id}}/learning_paths/",
     f"{V1}/learning_resources/{{id}}/userlists/",
@@ -223,10 +223,10 @@ def served_catalog(
     """The catalog indexed in a fresh Tantivy index (empty vector store), with featured lists,
     a news item and a testimonial, as a deployment after ``learn demo`` and a feeds run. Built
     once for the module, inside the module's rolled-back transaction."""
+    from learn.retrieval.hybrid import forget_vector_presence
     from learn.search.backends import reset_backend
     from learn.search.backends.tantivy import TantivyBackend
     from learn.search.indexing import rebuild_index
-    from learn.retrieval.hybrid import forget_vector_presence
     from learn.vectors.store import set_store
     from learn.vectors.store.edge import EdgeStore
 
