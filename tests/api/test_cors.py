@@ -58,17 +58,17 @@ def test_another_origin_gets_no_cors_headers(cors: None) -> None:
 def test_csrf_trusts_the_allowed_origin_only(cors: None) -> None:
     """An unsafe request from the allowed origin passes Django's origin check; another fails."""
     client = Client(enforce_csrf_checks=True)
-    client.get("/admin/login/")  # sets the csrftoken cookie
+    client.get("/login/local/")  # sets the csrftoken cookie
     token = client.cookies["csrftoken"].value
     ok = client.post(
-        "/admin/login/",
+        "/login/local/",
         {"username": "x", "password": "y", "csrfmiddlewaretoken": token},
         headers={"Origin": ALLOWED},
         secure=True,
     )
     assert ok.status_code == 200  # the form comes back with a login error, not a CSRF 403
     refused = client.post(
-        "/admin/login/",
+        "/login/local/",
         {"username": "x", "password": "y", "csrfmiddlewaretoken": token},
         headers={"Origin": OTHER},
         secure=True,
