@@ -81,9 +81,10 @@ def test_end_to_end_load_reports_a_bad_video(
     source_env(
         OVS_API_BASE_URL=stand_in.url(""),
         OVS_ALLOWED_MEDIA_HOSTS="du3yhovcx8dht.cloudfront.net,d1rlgptj9v7p9j.cloudfront.net",
+        ETL_FAILURE_RATIO="0.5",  # one bad video of four is above the default failure share
     )
     run = run_source("ovs")
-    assert run.status == "ok", run.message
+    assert run.status == "partial", run.message
     assert stand_in.hits("/api/v0/public/videos/")[0].query == {"include_in_learn": "true"}
     assert (run.created, run.skipped) == (3, 1)
     assert any(e["record"] == "abcdef1234567890abcdef1234567890" for e in run.errors)
