@@ -17,7 +17,9 @@ from learn.search.models import IndexQueueItem
 
 @pytest.fixture
 def search_index(tmp_path: Path) -> Iterator[None]:
-    reset_backend(TantivyBackend(tmp_path / "search"))
+    backend = TantivyBackend(tmp_path / "search")
+    backend.rebuild([])  # an index exists (a missing one answers 503)
+    reset_backend(backend)
     yield
     reset_backend(None)
 
