@@ -7,6 +7,7 @@ gateway's identity headers.
 
 from __future__ import annotations
 
+import re
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
@@ -58,7 +59,27 @@ def _scrub_query(query: str) -> str:
     return urlencode(masked)
 
 
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def _scrub_text(value: Any) -> Any:
+    """E-mail addresses in free text (log messages, breadcrumbs) are personal data."""
+    if isinstance(value, str):
+        return EMAIL.sub(FILTERED, value)
+    if isinstance(value, dict):
+        return {key: _scrub_text(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_scrub_text(item) for item in value]
+    return value
+
+
 def _before_send(event: Any, hint: Any) -> Any:
+    user = event.get("user")
+    if isinstance(user, dict):  # the id only: no e-mail, name or address
+        event["user"] = {key: value for key, value in user.items() if key == "id"}
+    for key in ("breadcrumbs", "logentry", "message", "extra"):
+        if key in event:
+            event[key] = _scrub_text(event[key])
     request = event.get("request") or {}
     headers = request.get("headers")
     if isinstance(headers, dict):

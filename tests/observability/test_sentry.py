@@ -3,6 +3,7 @@ to a local receiver that parses Sentry's envelope format."""
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Iterator
 
@@ -11,7 +12,7 @@ import sentry_sdk
 from django.core.wsgi import get_wsgi_application
 from django.test import RequestFactory
 
-from learn.config.env import LearnEnv
+from learn.config.env import LearnEnv, get_env
 from learn.observability.sentry import init_sentry
 from tests.observability.receivers import Receiver, parse_envelope, receiver
 from tests.observability.sentry_urls import RUNTIME_SECRETS
@@ -48,8 +49,10 @@ def test_no_dsn_means_no_sentry() -> None:
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.urls("tests.observability.sentry_urls")
 def test_request_error_reaches_sentry_with_release_and_without_secrets(
-    sentry_receiver: Receiver,
+    sentry_receiver: Receiver, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # The request comes through the gateway: its identity headers are accepted, then must not leak.
+    monkeypatch.setattr(get_env(), "learn_gateway_secret", "gateway-secret-abc123")
     env = LearnEnv(
         sentry_dsn=f"{sentry_receiver.url.replace('://', '://publickey0123@')}/42",
         learn_release="learn@2026.12.1",
@@ -64,7 +67,9 @@ def test_request_error_reaches_sentry_with_release_and_without_secrets(
         .get(
             "/boom/",
             {"email": "alice@example.com", "token": "tok-9876", "q": "linear algebra"},
-            HTTP_X_USERINFO='{"email": "alice@example.com"}',
+            HTTP_X_USERINFO=base64.b64encode(
+                json.dumps({"sub": "alice-1", "email": "alice@example.com"}).encode()
+            ).decode(),
             HTTP_X_LEARN_GATEWAY_AUTH="gateway-secret-abc123",
             HTTP_AUTHORIZATION="Bearer tok-9876",
             HTTP_COOKIE="sessionid=session-cookie-value-77",
