@@ -24,7 +24,6 @@ import nh3
 URL_SCHEMES = frozenset({"http", "https"})
 _BREAKS = re.compile(r"(?i)<br\s*/?>|</p\s*>")
 _TAG_START = re.compile(r"<[A-Za-z/!?]")
-_SPACES = re.compile(r"[ \t\r\f\v]+")
 # Browsers drop ASCII whitespace and control characters inside a scheme ("java\tscript:").
 _URL_NOISE = re.compile(r"[\x00-\x20\x7f]")
 _MAX_PASSES = 4
@@ -41,9 +40,9 @@ def plain_text(value: Any) -> str | None:
             break
     else:  # still tag-shaped after every pass: keep the characters, never the tags
         text = text.replace("<", "\u2039").replace(">", "\u203a")
-    text = text.replace("\xa0", " ")
-    lines = [_SPACES.sub(" ", line).strip() for line in text.splitlines()]
-    joined = "\n".join(line for line in lines if line)
+    # The text is kept as written (spacing, no-break spaces, blank lines), as MIT Learn keeps it;
+    # only the ends are trimmed.
+    joined = text.strip(" \t\r\n")
     return joined or None
 
 
