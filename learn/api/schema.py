@@ -31,6 +31,13 @@ def _error(description: str) -> dict[str, Any]:
 
 
 class LearnAutoSchema(AutoSchema):
+    def _needs_a_user(self) -> bool:
+        """Whether the view's permissions can refuse an anonymous caller."""
+        from rest_framework.permissions import AllowAny
+
+        classes = getattr(self.view, "permission_classes", None) or []
+        return any(permission is not AllowAny for permission in classes)
+
     def _get_response_bodies(self, direction: Any = "response") -> dict[str, Any]:
         responses: dict[str, Any] = dict(super()._get_response_bodies(direction))
         if direction != "response":
@@ -50,6 +57,9 @@ class LearnAutoSchema(AutoSchema):
         if "webhook" in path:
             errors["401"] = _error("A missing or invalid signature")
             errors["403"] = _error("A signature or key that does not match")
+        elif method in ("POST", "PUT", "PATCH", "DELETE") or self._needs_a_user():
+            errors["401"] = _error("Sign-in (a session or a bearer token) is needed")
+            errors["403"] = _error("The signed-in user may not do this (or no CSRF token)")
         if any(part in path for part in UNAVAILABLE_PATHS):
             errors["503"] = _error("The engine or the endpoint's configuration is unavailable")
         for code, response in errors.items():

@@ -10,13 +10,15 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import os
+import uuid
 from collections.abc import Callable
 from typing import Any
 
+from django.core.cache import caches
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 from health_check.base import HealthCheck, HealthCheckResult
-from health_check.checks import Cache, Database
+from health_check.checks import Database
 from health_check.exceptions import ServiceUnavailable
 
 from learn.config.env import get_env
@@ -95,8 +97,28 @@ def _database() -> HealthCheck:
     return Database(alias=DEFAULT_DB_ALIAS)
 
 
+@dataclasses.dataclass
+class CacheRoundTrip(HealthCheck):
+    """Sets and reads back a key of its own. Synchronous: django-health-check's async cache
+    check cannot reach a local-memory cache from the ASGI server's thread."""
+
+    alias: str = "default"
+
+    def run(self) -> None:
+        key = f"learn-health:{uuid.uuid4().hex}"
+        try:
+            cache = caches[self.alias]
+            cache.set(key, "ok", timeout=5)
+            found = cache.get(key)
+            cache.delete(key)
+        except Exception as exc:  # noqa: BLE001 - any backend failure is the answer
+            raise ServiceUnavailable(f"cache {self.alias!r}: {exc}") from exc
+        if found != "ok":
+            raise ServiceUnavailable(f"cache {self.alias!r} did not keep a value")
+
+
 def _cache() -> HealthCheck:
-    return Cache(alias="default")
+    return CacheRoundTrip(alias="default")
 
 
 CheckFactory = Callable[[], HealthCheck | None]

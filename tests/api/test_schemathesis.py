@@ -43,6 +43,9 @@ def test_schemathesis_finds_no_failures(tmp_path: Path) -> None:
             ],
             capture_output=True, text=True, timeout=1200,
         )  # fmt: skip
-    summary = run.stdout[-6000:]
-    assert run.returncode == 0, summary
+    (tmp_path / "schemathesis.txt").write_text(run.stdout)
+    # the failures first (the warnings after them can be long), then the tail with the totals
+    start = run.stdout.find("FAILURES")
+    summary = run.stdout[-3000:]
+    assert run.returncode == 0, run.stdout[max(start, 0) : max(start, 0) + 5000]
     assert "Tested: 57" in summary  # every operation of the schema

@@ -190,6 +190,10 @@ def api_server(var_dir: Path, **extra_env: str) -> Iterator[Api]:
     env.update(LEARN_VAR_DIR=str(var_dir), LOG_FORMAT="json", **extra_env)
     learn = [sys.executable, "-m", "learn.cli.main"]
     subprocess.run([*learn, "migrate"], env=env, check=True, capture_output=True, timeout=600)
+    # an (empty) search index: a missing one answers 503 until `learn index rebuild`
+    subprocess.run(
+        [*learn, "index", "rebuild"], env=env, check=True, capture_output=True, timeout=600
+    )
     listen = port()
     log = var_dir / "serve.log"
     with log.open("wb") as out:

@@ -26,7 +26,14 @@ def worker() -> Iterator[subprocess.Popen[bytes]]:
     # Other tests send real tasks to this broker without a worker (e.g. embeddings after a load);
     # drop that backlog so this worker's first message is ours.
     app.control.purge()
-    env = {**os.environ, "REDIS_URL": REDIS_URL, "CELERY_TASK_ALWAYS_EAGER": "false"}
+    # A development worker (LEARN_DEBUG): with DATABASE_URL and the development settings of the
+    # tests, a production worker refuses to start (tests/ops/test_settings_guard.py).
+    env = {
+        **os.environ,
+        "REDIS_URL": REDIS_URL,
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "LEARN_DEBUG": "true",
+    }
     if not get_env().database_is_postgresql:
         # A worker on the embeddings queue refuses the embedded vector store; the ping never
         # touches vectors, so any shared engine will do (nothing needs to listen there).

@@ -62,6 +62,7 @@ def deployment(
         QDRANT_COLLECTION_PREFIX=prefix,
         LEARN_VAR_DIR=str(tmp_path / "var"),
         DJANGO_SETTINGS_MODULE="learn.config.settings",
+        LEARN_DEBUG="true",  # development settings: a production worker would refuse them
     )
     try:  # Granian binds with SO_REUSEPORT: another server on the port would share the answers
         httpx.get(f"{BASE}/health/liveness/", timeout=2)

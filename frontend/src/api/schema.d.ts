@@ -4580,6 +4580,36 @@ export interface operations {
                     };
                 };
             };
+            /** @description Sign-in (a session or a bearer token) is needed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The signed-in user may not do this (or no CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
             /** @description No such object */
             404: {
                 headers: {
@@ -4624,6 +4654,36 @@ export interface operations {
             };
             /** @description An invalid or unknown parameter, or an invalid body */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Sign-in (a session or a bearer token) is needed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The signed-in user may not do this (or no CSRF token) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4711,6 +4771,36 @@ export interface operations {
             };
             /** @description An invalid or unknown parameter, or an invalid body */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Sign-in (a session or a bearer token) is needed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The signed-in user may not do this (or no CSRF token) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6775,6 +6865,36 @@ export interface operations {
                     };
                 };
             };
+            /** @description Sign-in (a session or a bearer token) is needed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The signed-in user may not do this (or no CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
             /** @description No such object */
             404: {
                 headers: {
@@ -6911,6 +7031,36 @@ export interface operations {
             };
             /** @description An invalid or unknown parameter, or an invalid body */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Sign-in (a session or a bearer token) is needed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The signed-in user may not do this (or no CSRF token) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7709,6 +7859,36 @@ export interface operations {
                     };
                 };
             };
+            /** @description Sign-in (a session or a bearer token) is needed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The signed-in user may not do this (or no CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
         };
     };
     v1_learningpaths_create: {
@@ -7736,6 +7916,36 @@ export interface operations {
             };
             /** @description An invalid or unknown parameter, or an invalid body */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Sign-in (a session or a bearer token) is needed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The signed-in user may not do this (or no CSRF token) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7815,6 +8025,36 @@ export interface operations {
                     };
                 };
             };
+            /** @description Sign-in (a session or a bearer token) is needed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The signed-in user may not do this (or no CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
             /** @description No such object */
             404: {
                 headers: {
@@ -7849,6 +8089,36 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Sign-in (a session or a bearer token) is needed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The signed-in user may not do this (or no CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
             };
             /** @description No such object */
             404: {
@@ -7894,6 +8164,36 @@ export interface operations {
             };
             /** @description An invalid or unknown parameter, or an invalid body */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Sign-in (a session or a bearer token) is needed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The signed-in user may not do this (or no CSRF token) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7994,6 +8294,36 @@ export interface operations {
                     };
                 };
             };
+            /** @description Sign-in (a session or a bearer token) is needed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The signed-in user may not do this (or no CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
             /** @description No such object */
             404: {
                 headers: {
@@ -8038,6 +8368,36 @@ export interface operations {
             };
             /** @description An invalid or unknown parameter, or an invalid body */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Sign-in (a session or a bearer token) is needed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The signed-in user may not do this (or no CSRF token) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8134,6 +8494,36 @@ export interface operations {
                     };
                 };
             };
+            /** @description Sign-in (a session or a bearer token) is needed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The signed-in user may not do this (or no CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
             /** @description No such object */
             404: {
                 headers: {
@@ -8169,6 +8559,36 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Sign-in (a session or a bearer token) is needed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The signed-in user may not do this (or no CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
             };
             /** @description No such object */
             404: {
@@ -8215,6 +8635,36 @@ export interface operations {
             };
             /** @description An invalid or unknown parameter, or an invalid body */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Sign-in (a session or a bearer token) is needed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The signed-in user may not do this (or no CSRF token) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8463,6 +8913,36 @@ export interface operations {
             };
             /** @description An invalid or unknown parameter, or an invalid body */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Sign-in (a session or a bearer token) is needed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The signed-in user may not do this (or no CSRF token) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9755,6 +10235,36 @@ export interface operations {
                     };
                 };
             };
+            /** @description Sign-in (a session or a bearer token) is needed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The signed-in user may not do this (or no CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
         };
     };
     v1_userlists_create: {
@@ -9782,6 +10292,36 @@ export interface operations {
             };
             /** @description An invalid or unknown parameter, or an invalid body */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Sign-in (a session or a bearer token) is needed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The signed-in user may not do this (or no CSRF token) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9861,6 +10401,36 @@ export interface operations {
                     };
                 };
             };
+            /** @description Sign-in (a session or a bearer token) is needed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The signed-in user may not do this (or no CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
             /** @description No such object */
             404: {
                 headers: {
@@ -9895,6 +10465,36 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Sign-in (a session or a bearer token) is needed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The signed-in user may not do this (or no CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
             };
             /** @description No such object */
             404: {
@@ -9940,6 +10540,36 @@ export interface operations {
             };
             /** @description An invalid or unknown parameter, or an invalid body */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Sign-in (a session or a bearer token) is needed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The signed-in user may not do this (or no CSRF token) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10040,6 +10670,36 @@ export interface operations {
                     };
                 };
             };
+            /** @description Sign-in (a session or a bearer token) is needed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The signed-in user may not do this (or no CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
             /** @description No such object */
             404: {
                 headers: {
@@ -10085,6 +10745,36 @@ export interface operations {
             };
             /** @description An invalid or unknown parameter, or an invalid body */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Sign-in (a session or a bearer token) is needed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The signed-in user may not do this (or no CSRF token) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10181,6 +10871,36 @@ export interface operations {
                     };
                 };
             };
+            /** @description Sign-in (a session or a bearer token) is needed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The signed-in user may not do this (or no CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
             /** @description No such object */
             404: {
                 headers: {
@@ -10217,6 +10937,36 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Sign-in (a session or a bearer token) is needed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The signed-in user may not do this (or no CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
             };
             /** @description No such object */
             404: {
@@ -10264,6 +11014,36 @@ export interface operations {
             };
             /** @description An invalid or unknown parameter, or an invalid body */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Sign-in (a session or a bearer token) is needed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The signed-in user may not do this (or no CSRF token) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10348,6 +11128,36 @@ export interface operations {
             };
             /** @description An invalid or unknown parameter, or an invalid body */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Sign-in (a session or a bearer token) is needed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The signed-in user may not do this (or no CSRF token) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
