@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
+from rest_framework.exceptions import ValidationError
 
 from learn.api.filters import ListValueField
 from learn.api.pagination import DefaultPagination, LargePagination
@@ -121,6 +124,18 @@ class TestimonialViewSet(NumericIdMixin, viewsets.ReadOnlyModelViewSet[Testimoni
     filterset_class = TestimonialFilterSet
     pagination_class = LargePagination
     numeric_kwargs = ("pk",)
+
+    def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        # integer filters outside the database's range are a 400 naming them, not a 500
+        for name in ("channels", "position"):
+            for value in self.request.query_params.getlist(name):
+                try:
+                    number = int(float(value)) if name == "position" else int(value)
+                except ValueError:
+                    continue  # the filter itself answers a non-number
+                if not -(2**63) <= number < 2**63:
+                    raise ValidationError({name: [f"{value!r} is out of range."]})
+        return super().filter_queryset(queryset)
 
     def get_queryset(self) -> QuerySet[Testimonial]:
         return (

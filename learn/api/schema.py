@@ -31,6 +31,12 @@ def _error(description: str) -> dict[str, Any]:
 
 
 class LearnAutoSchema(AutoSchema):
+    def _get_paginator(self) -> Any:
+        # ``membership/`` answers a bare list (as MIT Learn's), though its viewset pages lists
+        if getattr(self.view, "action", None) == "membership":
+            return None
+        return super()._get_paginator()
+
     def _needs_a_user(self) -> bool:
         """Whether the view's permissions can refuse an anonymous caller."""
         from rest_framework.permissions import AllowAny

@@ -129,7 +129,18 @@ class ChannelBaseSerializer(serializers.ModelSerializer[Channel]):
         return None
 
 
+def _channel_type_field(value: str) -> Any:
+    """``channel_type`` as a one-value enum, so each shape of the Channel oneOf is distinct."""
+
+    @extend_schema_field({"type": "string", "enum": [value]})
+    class OneChannelType(serializers.CharField):
+        pass
+
+    return OneChannelType(read_only=True)
+
+
 class TopicChannelSerializer(ChannelBaseSerializer):
+    channel_type = _channel_type_field("topic")
     topic_detail = serializers.SerializerMethodField()
 
     class Meta(ChannelBaseSerializer.Meta):
@@ -141,6 +152,7 @@ class TopicChannelSerializer(ChannelBaseSerializer):
 
 
 class DepartmentChannelSerializer(ChannelBaseSerializer):
+    channel_type = _channel_type_field("department")
     department_detail = serializers.SerializerMethodField()
 
     class Meta(ChannelBaseSerializer.Meta):
@@ -152,6 +164,7 @@ class DepartmentChannelSerializer(ChannelBaseSerializer):
 
 
 class UnitChannelSerializer(ChannelBaseSerializer):
+    channel_type = _channel_type_field("unit")
     unit_detail = serializers.SerializerMethodField()
 
     class Meta(ChannelBaseSerializer.Meta):
@@ -170,7 +183,7 @@ class UnitChannelSerializer(ChannelBaseSerializer):
 
 
 class PathwayChannelSerializer(ChannelBaseSerializer):
-    pass
+    channel_type = _channel_type_field("pathway")
 
 
 CHANNEL_SERIALIZERS: dict[str, type[ChannelBaseSerializer]] = {
@@ -182,7 +195,7 @@ CHANNEL_SERIALIZERS: dict[str, type[ChannelBaseSerializer]] = {
 
 channel_schema = PolymorphicProxySerializer(
     component_name="Channel",
-    serializers=list(CHANNEL_SERIALIZERS.values()),
+    serializers={str(key): value for key, value in CHANNEL_SERIALIZERS.items()},
     resource_type_field_name="channel_type",
 )
 

@@ -1591,7 +1591,7 @@ export interface components {
         Channel: components["schemas"]["TopicChannel"] | components["schemas"]["DepartmentChannel"] | components["schemas"]["UnitChannel"] | components["schemas"]["PathwayChannel"];
         /** @description A channel with its published course and program counts (from ``channels_with_counts``). */
         ChannelCounts: {
-            channel_type: components["schemas"]["ChannelTypeEnum"];
+            channel_type: components["schemas"]["ChannelCountsChannelTypeEnum"];
             readonly channel_url: string;
             readonly counts: components["schemas"]["Counts"];
             /** Format: date-time */
@@ -1610,7 +1610,7 @@ export interface components {
          *     * `pathway` - Pathway
          * @enum {string}
          */
-        ChannelTypeEnum: "topic" | "department" | "unit" | "pathway";
+        ChannelCountsChannelTypeEnum: "topic" | "department" | "unit" | "pathway";
         /** @description A content file with its extracted text, summary and flashcards. */
         ContentFile: {
             checksum?: string;
@@ -1877,7 +1877,7 @@ export interface components {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            channel_type: "DepartmentChannel";
+            channel_type: "department";
             readonly channel_url: string;
             readonly configuration: {
                 [key: string]: unknown;
@@ -1901,6 +1901,8 @@ export interface components {
             readonly updated_on: string;
             readonly widget_list: number | null;
         };
+        /** @enum {string} */
+        DepartmentChannelChannelTypeEnum: "department";
         /** @description Fields shared by every resource type. */
         DocumentResource: {
             availability?: (components["schemas"]["AvailabilityEnum"] | components["schemas"]["BlankEnum"] | components["schemas"]["NullEnum"]) | null;
@@ -2945,21 +2947,6 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["LearningResourceTopic"][];
         };
-        PaginatedMicroRelationshipList: {
-            /** @example 123 */
-            count: number;
-            /**
-             * Format: uri
-             * @example http://api.example.org/accounts/?offset=400&limit=100
-             */
-            next?: string | null;
-            /**
-             * Format: uri
-             * @example http://api.example.org/accounts/?offset=200&limit=100
-             */
-            previous?: string | null;
-            results: components["schemas"]["MicroRelationship"][];
-        };
         PaginatedPodcastEpisodeResourceList: {
             /** @example 123 */
             count: number;
@@ -3143,7 +3130,7 @@ export interface components {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            channel_type: "null";
+            channel_type: "pathway";
             readonly channel_url: string;
             readonly configuration: {
                 [key: string]: unknown;
@@ -3164,6 +3151,8 @@ export interface components {
             readonly updated_on: string;
             readonly widget_list: number | null;
         };
+        /** @enum {string} */
+        PathwayChannelChannelTypeEnum: "pathway";
         Podcast: {
             apple_podcasts_url?: (string) | null;
             readonly episode_count: number;
@@ -3714,7 +3703,7 @@ export interface components {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            channel_type: "TopicChannel";
+            channel_type: "topic";
             readonly channel_url: string;
             readonly configuration: {
                 [key: string]: unknown;
@@ -3738,6 +3727,8 @@ export interface components {
             readonly updated_on: string;
             readonly widget_list: number | null;
         };
+        /** @enum {string} */
+        TopicChannelChannelTypeEnum: "topic";
         UnitChannel: {
             readonly about: unknown;
             readonly avatar: string | null;
@@ -3748,7 +3739,7 @@ export interface components {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            channel_type: "UnitChannel";
+            channel_type: "unit";
             readonly channel_url: string;
             readonly configuration: {
                 [key: string]: unknown;
@@ -3772,6 +3763,8 @@ export interface components {
             readonly updated_on: string;
             readonly widget_list: number | null;
         };
+        /** @enum {string} */
+        UnitChannelChannelTypeEnum: "unit";
         /** @description A user list; ``author`` is the signed-in user, never taken from the body. */
         UserList: {
             readonly author: number;
@@ -8805,8 +8798,6 @@ export interface operations {
                  *     * `introductory` - Introductory
                  */
                 level?: ("advanced" | "graduate" | "high_school" | "intermediate" | "introductory" | "noncredit" | "undergraduate")[];
-                /** @description Number of results to return per page (default 10; values above 100 are capped to 100). */
-                limit?: number;
                 /**
                  * @description The organization that offers a learning resource
                  *
@@ -8819,8 +8810,6 @@ export interface operations {
                  *     * `climate` - MIT Climate
                  */
                 offered_by?: ("bootcamps" | "climate" | "mitpe" | "mitx" | "ocw" | "see" | "xpro" | null)[];
-                /** @description The initial index from which to return the results. */
-                offset?: number;
                 /**
                  * @description The platform on which learning resources are offered
                  *
@@ -8908,7 +8897,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PaginatedMicroRelationshipList"];
+                    "application/json": components["schemas"]["MicroRelationship"][];
                 };
             };
             /** @description An invalid or unknown parameter, or an invalid body */
@@ -11106,12 +11095,7 @@ export interface operations {
     };
     v1_userlists_membership_list: {
         parameters: {
-            query?: {
-                /** @description Number of results to return per page (default 10; values above 100 are capped to 100). */
-                limit?: number;
-                /** @description The initial index from which to return the results. */
-                offset?: number;
-            };
+            query?: never;
             header?: never;
             path?: never;
             cookie?: never;
@@ -11123,7 +11107,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PaginatedMicroRelationshipList"];
+                    "application/json": components["schemas"]["MicroRelationship"][];
                 };
             };
             /** @description An invalid or unknown parameter, or an invalid body */
