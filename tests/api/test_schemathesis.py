@@ -1,11 +1,11 @@
 """Schemathesis against our own OpenAPI schema on a real server: every operation, bounded
 examples, no server error, no response outside the schema, every status documented.
 
-Left out: ``positive_data_acceptance`` (a path parameter documented as a string, such as a channel
-type, answers 400 for a value outside its choices), ``ignored_auth`` (reads that sign-in widens, such
-as learning paths, answer anonymous callers too) and ``negative_data_rejection``: list filters accept empty values (``?platform=``)
-as no filter, as MIT Learn's API does, which the check counts as a schema-violating request
-accepted.
+Left out: ``positive_data_acceptance`` (a path parameter documented as a string, such as a
+channel type, answers 400 for a value outside its choices), ``ignored_auth`` (reads that sign-in
+widens, such as learning paths, answer anonymous callers too) and ``negative_data_rejection``: list
+filters accept empty values (``?platform=``) as no filter, as MIT Learn's API does, which the check
+counts as a schema-violating request accepted.
 """
 
 from __future__ import annotations
