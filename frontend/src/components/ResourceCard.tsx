@@ -55,7 +55,7 @@ export function ResourceCard({ resource, href, variant = "row", headingLevel = 3
           <p className="card-description">{descFragment ? <Highlight fragment={descFragment} /> : descriptionText(resource.description, 220)}</p>
         )}
         {(identity.term || shownInstructors.length > 0 || identity.levels.length > 0) && (
-          <ul className="card-identity" aria-label="Course details">
+          <ul className="card-identity">
             {identity.term && <li className="card-term">{identity.term}</li>}
             {shownInstructors.length > 0 && (
               <li className="card-instructors">

@@ -1,5 +1,6 @@
 import { ListButtons } from "@/components/account/ListButtons";
 import Link from "next/link";
+import { VideoEmbed } from "@/components/VideoEmbed";
 import type { Resource } from "@/api/client";
 import { departmentPath, topicPath } from "@/lib/channels";
 import {
@@ -40,9 +41,7 @@ function Media({ resource }: { resource: Resource }) {
     const yt = youtubeId(resource.url) ?? youtubeId(resource.video?.streaming_url);
     if (yt) {
       return (
-        <div className="media video-frame">
-          <iframe src={`https://www.youtube-nocookie.com/embed/${yt}`} title={`Video: ${resource.title}`} allowFullScreen loading="lazy" />
-        </div>
+        <VideoEmbed videoId={yt} title={resource.title} />
       );
     }
     if (resource.video?.streaming_url) {
