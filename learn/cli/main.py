@@ -190,7 +190,13 @@ def beat(
 
 def load_schedules() -> None:
     """Import every capability's ``schedules`` module so it registers its periodic tasks."""
-    for package in ("learn.etl", "learn.search", "learn.vectors", "learn.news_events"):
+    for package in (
+        "learn.etl",
+        "learn.search",
+        "learn.vectors",
+        "learn.news_events",
+        "learn.subscriptions",
+    ):
         try:
             importlib.import_module(f"{package}.schedules")
         except ModuleNotFoundError as exc:
