@@ -15,7 +15,6 @@ import logging
 import math
 import os
 import shutil
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -892,28 +891,40 @@ class TantivyBackend(SearchBackend):
         if not docs or not queries:
             return found
         order = {d.id: n for n, d in enumerate(docs)}
-        with tempfile.TemporaryDirectory(prefix="learn-match-") as tmp:
-            scratch = TantivyBackend(Path(tmp))
-            scratch.rebuild(docs)
-            searcher = scratch._ensure_open().searcher()
-            limit = len(docs)
-            texts: dict[tuple[str, str, str], set[str]] = {}
-            filter_sets: dict[tuple[tuple[str, tuple[str, ...]], ...], set[str]] = {}
-            for key, query in queries.items():
-                flt = tuple(sorted((k, tuple(v)) for k, v in query.filters.items() if v))
-                if flt not in filter_sets:
-                    only = replace(query, text="", filters=dict(flt))
-                    filter_sets[flt] = scratch._matching(searcher, only, limit)
-                ids = filter_sets[flt]
-                if ids and not parse(query.text).empty:
-                    text_key = (query.text, query.tuning.search_mode, query.word_match)
-                    if text_key not in texts:
-                        texts[text_key] = scratch._matching(
-                            searcher, replace(query, filters={}), limit
-                        )
-                    ids = ids & texts[text_key]
-                found[key] = sorted(ids, key=order.__getitem__)
+        scratch = TantivyBackend(self.root / "scratch-unused")  # its own caches; never on disk
+        searcher = scratch._ram_index(docs).searcher()
+        limit = len(docs)
+        texts: dict[tuple[str, str, str], set[str]] = {}
+        filter_sets: dict[tuple[tuple[str, tuple[str, ...]], ...], set[str]] = {}
+        for key, query in queries.items():
+            flt = tuple(sorted((k, tuple(v)) for k, v in query.filters.items() if v))
+            if flt not in filter_sets:
+                only = replace(query, text="", filters=dict(flt))
+                filter_sets[flt] = scratch._matching(searcher, only, limit)
+            ids = filter_sets[flt]
+            if ids and not parse(query.text).empty:
+                text_key = (query.text, query.tuning.search_mode, query.word_match)
+                if text_key not in texts:
+                    texts[text_key] = scratch._matching(searcher, replace(query, filters={}), limit)
+                ids = ids & texts[text_key]
+            found[key] = sorted(ids, key=order.__getitem__)
         return found
+
+    def _ram_index(self, docs: Sequence[IndexDocument]) -> tantivy.Index:
+        """An in-memory index of ``docs`` (the percolation scratch index)."""
+        index = tantivy.Index(self.schema)
+        for name, analyzer in self.analyzers.items():
+            index.register_tokenizer(name, analyzer)
+        english, words = self.analyzers["en_learn"], self.analyzers["words_learn"]
+        writer = index.writer(heap_size=WRITER_HEAP, num_threads=1)
+        for doc in docs:
+            values = document_values(doc, english, words)
+            writer.add_document(tantivy.Document.from_dict(values, self.schema))
+        writer.commit()
+        writer.wait_merging_threads()
+        index.reload()
+        self._index, self._generation = index, "ram"
+        return index
 
     def _matching(self, searcher: tantivy.Searcher, query: SearchQuery, limit: int) -> set[str]:
         """Ids of every document ``query`` finds (no ranking, no floor)."""
