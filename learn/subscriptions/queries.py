@@ -33,7 +33,8 @@ DROPPED = (
     "aggregations",
     "content_file_score_weight",
 )
-NOT_SEARCH = ("source_type", "endpoint")
+# Fields of a subscribe request that are not search parameters.
+NOT_SEARCH = ("source_type", "endpoint", "frequency", "display_label")
 
 
 class QueryNoLongerValid(ValueError):

@@ -39,7 +39,7 @@ def _request_params(data: Any) -> tuple[dict[str, list[str]], dict[str, str]]:
     """The search parameters and our extra fields (source_type, frequency, display_label)."""
     params = Params(data)
     extra = {name: params.get(name) or "" for name in EXTRA}
-    search = {k: v for k, v in queries.search_params(data).items() if k not in EXTRA}
+    search = queries.search_params(data)
     return search, extra
 
 
