@@ -55,8 +55,14 @@ def test_subscribe_list_check_unsubscribe_validate(contract: OpenAPI, db: None) 
     assert made.status_code == 200, made.content
     saved = valid(contract, "post", f"{BASE}subscribe/", made)
     assert saved["source_type"] == "search_subscription_type"
-    assert saved["query"] == {"endpoint": "learning_resource", "q": "mechanics", "topic": ["Physics"]}
-    assert saved["original_query"]["limit"] == ["5"] and saved["original_query"]["sortby"] == ["-id"]
+    assert saved["query"] == {
+        "endpoint": "learning_resource",
+        "q": "mechanics",
+        "topic": ["Physics"],
+    }
+    assert saved["original_query"]["limit"] == ["5"] and saved["original_query"]["sortby"] == [
+        "-id"
+    ]
     assert valid(contract, "get", BASE, client.get(BASE))[0]["id"] == saved["id"]
     check = client.get(f"{BASE}check/?q=mechanics&topic=Physics&offset=20")
     assert [q["id"] for q in valid(contract, "get", f"{BASE}check/", check)] == [saved["id"]]
