@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
@@ -19,7 +20,7 @@ from rest_framework.views import APIView
 from learn.retrieval.search_params import ParamError, Params
 from learn.retrieval.search_schema import LearningResourcesSearchRequestSerializer
 from learn.subscriptions import queries, service, tokens
-from learn.subscriptions.models import Frequency, SourceType
+from learn.subscriptions.models import Frequency, PercolateQuery, SourceType
 from learn.subscriptions.serializers import (
     PercolateQuerySerializer,
     PercolateQuerySubscriptionRequestSerializer,
@@ -58,7 +59,11 @@ class UserSearchSubscriptionViewSet(viewsets.GenericViewSet[Any]):
     serializer_class = PercolateQuerySerializer
     pagination_class = None
 
+    queryset = PercolateQuery.objects.none()
+
     def get_queryset(self) -> Any:
+        if getattr(self, "swagger_fake_view", False):
+            return PercolateQuery.objects.none()
         return service.user_queries(self.request.user)
 
     @extend_schema(
@@ -94,7 +99,7 @@ class UserSearchSubscriptionViewSet(viewsets.GenericViewSet[Any]):
     @extend_schema(
         summary="Subscribe user to query",
         parameters=[PercolateQuerySubscriptionRequestSerializer],
-        request=PercolateQuerySubscriptionRequestSerializer,
+        request=OpenApiTypes.OBJECT,  # the same fields as the parameters, as JSON or a form
         responses=PercolateQuerySerializer,
     )
     @action(detail=False, methods=["POST"])
