@@ -4,6 +4,7 @@ import { Suspense, cache } from "react";
 import Loading from "@/components/Loading";
 import { ErrorState } from "@/components/ErrorState";
 import { SearchView } from "@/components/SearchView";
+import { FollowButton } from "@/components/account/FollowButton";
 import { getDepartments, getOfferors, getTopics } from "@/lib/api";
 import { CHANNEL_TYPES, findChannel, type Channel, type ChannelType } from "@/lib/channels";
 import type { RawParams } from "@/lib/searchState";
@@ -46,6 +47,12 @@ export default async function ChannelPage({ params, searchParams }: Props) {
         <p className="card-type">{TYPE_LABEL[channel.type]}</p>
         <h1>{channel.title}</h1>
         <p>{channel.description}</p>
+        <FollowButton
+          params={Object.fromEntries(Object.entries(channel.fixed).map(([k, v]) => [k, v ?? []]))}
+          sourceType="channel_subscription_type"
+          label="Follow"
+          feedHref={`/feeds/channels/${type}/${encodeURIComponent(decodeURIComponent(name))}/`}
+        />
       </header>
       <Suspense fallback={<Loading label="Loading results…" />}>
         <SearchView pathname={`/c/${type}/${encodeURIComponent(decodeURIComponent(name))}`} params={await searchParams} fixed={channel.fixed} heading={`Search ${channel.title}`} headingLevel={2} />
