@@ -35,6 +35,7 @@ SUBCOMMANDS: list[tuple[str, str]] = [
     ("learn.vectors.cli", "embeddings"),
     ("learn.news_events.cli", "news"),
     ("learn.accounts.cli", "users"),
+    ("learn.subscriptions.cli", "digests"),
 ]
 
 

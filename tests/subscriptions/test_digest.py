@@ -187,3 +187,26 @@ def test_the_embedded_default_writes_eml_files(
     assert message["To"] == "reader@example.org"
     assert message.get_body(preferencelist=("html",)) is not None
     assert mail.outbox == []
+
+
+def test_learn_digests_send_writes_the_mail_file(
+    settings: Any, tmp_path: Any, new_resources: NewResources
+) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from learn.cli.main import SUBCOMMANDS
+    from learn.subscriptions.cli import app
+
+    assert ("learn.subscriptions.cli", "digests") in SUBCOMMANDS
+
+    settings.EMAIL_BACKEND = "learn.subscriptions.mailfiles.EmlFileBackend"
+    settings.EMAIL_FILE_PATH = str(tmp_path / "mail")
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    service.subscribe(user("reader"), {"topic": ["Physics"]}, source_type=SourceType.channel)
+    done = CliRunner().invoke(app, ["send", "--type", "channel"])
+    assert done.exit_code == 0, done.output
+    assert json.loads(done.output.strip().splitlines()[-1])["users"] == 1
+    assert len(list((tmp_path / "mail").glob("*.eml"))) == 1
+    assert CliRunner().invoke(app, ["send", "--type", "nope"]).exit_code != 0
