@@ -43,12 +43,14 @@ export function FollowButton({
   );
   if (state === null) return <div className="follow">{feed}</div>;
   if (state === "anonymous")
+    // Signed out: the same control leads to sign-in first (its name stays the label, so it is not
+    // confused with the header's own sign-in link).
     return (
       <div className="follow">
-        <a className="button" href={loginHref(typeof window === "undefined" ? "/" : window.location.href)}>
-          Sign in to {label.toLowerCase()}
+        <a className="button" href={loginHref(typeof window === "undefined" ? "/" : window.location.href)} aria-describedby="follow-needs-account">
+          {label}
         </a>{" "}
-        {feed}
+        <span id="follow-needs-account">(you will be asked to log in)</span> {feed}
       </div>
     );
   const toggle = async () => {
