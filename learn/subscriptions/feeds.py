@@ -8,13 +8,13 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.syndication.views import Feed
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.feedgenerator import Atom1Feed
 
 from learn.catalog.models import Channel
 from learn.config.env import get_env
 from learn.retrieval.search_params import ParamError
-from learn.search.backends import get_backend
+from learn.search.backends import SearchUnavailable, get_backend
 from learn.search.query import SearchQuery
 from learn.subscriptions import queries
 
@@ -47,6 +47,12 @@ def _date(value: Any) -> datetime | None:
 class _ResourceFeed(Feed):  # type: ignore[type-arg]
     feed_type = Atom1Feed
 
+    def __call__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return super().__call__(request, *args, **kwargs)
+        except SearchUnavailable as exc:  # as the search API answers: a JSON 503
+            return JsonResponse({"detail": str(exc)}, status=503)
+
     def title(self, obj: FeedTarget) -> str:
         return obj.title
 
@@ -60,7 +66,10 @@ class _ResourceFeed(Feed):  # type: ignore[type-arg]
         return obj.feed_id
 
     def items(self, obj: FeedTarget) -> list[dict[str, Any]]:
-        query = queries.to_search_query(queries.normalise(obj.params))
+        try:
+            query = queries.to_search_query(queries.normalise(obj.params))
+        except queries.QueryNoLongerValid:
+            return []  # a channel whose filter the search no longer accepts has no feed items
         found = get_backend().search(
             SearchQuery(text=query.text, filters=query.filters, sort="new", limit=ITEMS)
         )

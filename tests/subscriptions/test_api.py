@@ -180,3 +180,15 @@ def test_atom_feeds_of_a_search_and_a_channel(
     assert sorted(e.title for e in feed.entries) == sorted(r.title for r in new_resources.physics)
     assert APIClient().get("/feeds/channels/topic/no-such-channel/").status_code == 404
     assert APIClient().get("/feeds/search/?department=nope").status_code == 404
+
+
+def test_feeds_answer_503_when_the_index_is_missing(db: None, tmp_path: Any) -> None:
+    from learn.search.backends import reset_backend
+    from learn.search.backends.tantivy import TantivyBackend
+
+    reset_backend(TantivyBackend(tmp_path / "never-built"))
+    try:
+        response = APIClient().get("/feeds/search/?q=physics")
+    finally:
+        reset_backend(None)
+    assert response.status_code == 503 and "learn index rebuild" in response.json()["detail"]
