@@ -93,7 +93,12 @@ class UserSearchSubscriptionViewSet(viewsets.GenericViewSet[Any]):
             source_type = _choice("source_type", extra["source_type"], SourceType.values, "")
         except ParamError as exc:
             return _bad(exc)
-        found = service.matching(request.user, search, source_type or None)
+        if search:
+            found = service.matching(request.user, search, source_type or None)
+        else:  # no search named: every subscription of the caller (MIT Learn answers so too)
+            found = service.user_queries(request.user)
+            if source_type:
+                found = found.filter(source_type=source_type)
         return Response(self.get_serializer(found, many=True).data)
 
     @extend_schema(

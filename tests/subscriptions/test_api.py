@@ -67,6 +67,9 @@ def test_subscribe_list_check_unsubscribe_validate(contract: OpenAPI, db: None) 
     check = client.get(f"{BASE}check/?q=mechanics&topic=Physics&offset=20")
     assert [q["id"] for q in valid(contract, "get", f"{BASE}check/", check)] == [saved["id"]]
     assert valid(contract, "get", f"{BASE}check/", client.get(f"{BASE}check/?q=other")) == []
+    everything = client.get(f"{BASE}check/").json()
+    assert [q["id"] for q in everything] == [saved["id"]]
+    assert client.get(f"{BASE}check/?source_type=channel_subscription_type").json() == []
     gone = client.delete(f"{BASE}{saved['id']}/unsubscribe/")
     assert gone.status_code == 204
     valid(contract, "delete", "", gone, template=BASE + "{id}/unsubscribe/")
