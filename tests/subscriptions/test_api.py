@@ -7,12 +7,12 @@ from typing import Any
 import feedparser
 import pytest
 import yaml
-from conftest import NewResources
 from django.contrib.auth.models import User
 from django.core import signing
 from openapi_core import Config, OpenAPI
 from openapi_core.testing import MockRequest, MockResponse
 from rest_framework.test import APIClient
+from subscription_helpers import NewResources
 
 from learn.accounts.models import Profile
 from learn.search.indexing import resource_documents

@@ -6,9 +6,9 @@ import re
 from typing import Any
 
 import pytest
-from conftest import Inbox, NewResources
 from django.contrib.auth.models import User
 from django.core import mail
+from subscription_helpers import Inbox, NewResources
 
 from learn.accounts.models import Profile
 from learn.subscriptions import service
@@ -159,8 +159,8 @@ def test_a_refusing_server_loses_and_duplicates_nothing(
 
 
 def test_an_unreachable_server_is_retried(settings: Any, new_resources: NewResources) -> None:
-    from conftest import free_port
     from django.utils import timezone
+    from subscription_helpers import free_port
 
     from learn.subscriptions import digest
 

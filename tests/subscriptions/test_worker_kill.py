@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from conftest import Inbox
+from subscription_helpers import Inbox
 
 from learn.config.env import get_env
 
