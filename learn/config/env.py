@@ -249,6 +249,7 @@ class LearnEnv(BaseSettings):
     api_base_url: str | None = None
     # Digests: users per mail batch task; one-click unsubscribe links stay valid this long.
     subscription_batch_size: int = 100
+    subscription_batch_rate_limit: str = "30/m"  # digest batch tasks per worker (Celery rate_limit)
     unsubscribe_token_max_age_days: int = 60
 
     # Accounts (learn/accounts): three ways in, one user model.

@@ -9,15 +9,18 @@ import smtplib
 from datetime import datetime
 from typing import Any
 
+from anymail.exceptions import AnymailAPIError
 from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
+from learn.config.env import get_env
 from learn.subscriptions import digest
 
 logger = logging.getLogger(__name__)
 
-RETRIED = (smtplib.SMTPException, OSError, TimeoutError)
+# A refusing or unreachable SMTP server, a timeout, or Mailgun's API failing: the batch is retried.
+RETRIED = (smtplib.SMTPException, OSError, TimeoutError, AnymailAPIError)
 
 
 @shared_task(name="learn.subscriptions.send_subscription_emails")
@@ -54,6 +57,7 @@ def send_subscription_emails(
     retry_backoff=True,
     retry_backoff_max=600,
     max_retries=8,
+    rate_limit=get_env().subscription_batch_rate_limit,
 )
 def send_digest_batch(self: Any, users: dict[str, digest.UserEntries]) -> dict[str, int]:
     """Mail each user of the batch; users already mailed are skipped, so a retry (after a
