@@ -13,7 +13,8 @@ export async function generateMetadata({ searchParams }: Props): Promise<Metadat
   const { state } = parseSearchState(await searchParams);
   const title = state.q ? `Search: ${state.q.slice(0, 60)}` : "Search";
   // Result pages are endless permutations of the catalog: keep them out of indexes but follow their links.
-  return { title, robots: { index: false, follow: true }, openGraph: { title } };
+  const feed = searchFeedHref(subscriptionParams(state));
+  return { title, robots: { index: false, follow: true }, openGraph: { title }, alternates: { types: { "application/atom+xml": feed } } };
 }
 
 export default async function SearchPage({ searchParams }: Props) {

@@ -33,7 +33,13 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const { channel, unavailable } = await resolve(type, name);
   if (!channel && !unavailable) notFound(); // decided before anything streams, so the status is 404
   if (!channel) return { title: "Temporarily unavailable", robots: { index: false } };
-  return { title: channel.title, description: channel.description, openGraph: { title: channel.title, description: channel.description } };
+  return {
+    title: channel.title,
+    description: channel.description,
+    openGraph: { title: channel.title, description: channel.description },
+    // The channel's Atom feed, for feed readers that look for it in the page.
+    alternates: { types: { "application/atom+xml": `/feeds/channels/${type}/${encodeURIComponent(decodeURIComponent(name))}/` } },
+  };
 }
 
 export default async function ChannelPage({ params, searchParams }: Props) {
