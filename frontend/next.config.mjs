@@ -50,6 +50,8 @@ const nextConfig = {
       { source: "/login/:path*", destination: `${apiOrigin}/login/:path*/` },
       { source: "/logout", destination: `${apiOrigin}/logout` },
       { source: "/logout/:path*", destination: `${apiOrigin}/logout/:path*` },
+      // Atom feeds of a saved search or a channel.
+      { source: "/feeds/:path*/", destination: `${apiOrigin}/feeds/:path*/` },
     ];
   },
   async headers() {

@@ -35,6 +35,7 @@ SUBCOMMANDS: list[tuple[str, str]] = [
     ("learn.vectors.cli", "embeddings"),
     ("learn.news_events.cli", "news"),
     ("learn.accounts.cli", "users"),
+    ("learn.subscriptions.cli", "digests"),
 ]
 
 
@@ -190,7 +191,13 @@ def beat(
 
 def load_schedules() -> None:
     """Import every capability's ``schedules`` module so it registers its periodic tasks."""
-    for package in ("learn.etl", "learn.search", "learn.vectors", "learn.news_events"):
+    for package in (
+        "learn.etl",
+        "learn.search",
+        "learn.vectors",
+        "learn.news_events",
+        "learn.subscriptions",
+    ):
         try:
             importlib.import_module(f"{package}.schedules")
         except ModuleNotFoundError as exc:

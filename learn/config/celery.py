@@ -61,6 +61,7 @@ app.autodiscover_tasks(
         "learn.etl.content",
         "learn.vectors",
         "learn.news_events",
+        "learn.subscriptions",
     ]
 )
 

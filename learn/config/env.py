@@ -231,6 +231,27 @@ class LearnEnv(BaseSettings):
     # YouTube transcripts (learn/etl/sources/youtube_transcripts.py): the timedtext endpoint.
     youtube_timedtext_url: str = "https://www.youtube.com/api/timedtext"
 
+    # Mail (learn/subscriptions): Mailgun through django-anymail when MAILGUN_API_KEY is set,
+    # else SMTP when EMAIL_HOST is set, else one .eml file per message under LEARN_VAR_DIR/mail.
+    # EMAIL_BACKEND (a dotted path) overrides the choice.
+    email_backend: str | None = None
+    mailgun_api_key: str | None = None
+    mailgun_sender_domain: str | None = None
+    mailgun_api_url: str = "https://api.mailgun.net/v3"
+    email_host: str | None = None
+    email_port: int = 25
+    email_host_user: str = ""
+    email_host_password: str = ""
+    email_use_tls: bool = False
+    email_timeout: float = 30.0
+    default_from_email: str = "Learn <noreply@localhost>"
+    # Where mail links the API (unsubscribe, feeds); default APP_BASE_URL (the site proxies /api).
+    api_base_url: str | None = None
+    # Digests: users per mail batch task; one-click unsubscribe links stay valid this long.
+    subscription_batch_size: int = 100
+    subscription_batch_rate_limit: str = "30/m"  # digest batch tasks per worker (Celery rate_limit)
+    unsubscribe_token_max_age_days: int = 60
+
     # Accounts (learn/accounts): three ways in, one user model.
     # 1. Gateway: X-Userinfo (base64 userinfo JSON) is trusted only on requests that also carry
     #    X-Learn-Gateway-Auth equal to this secret (the gateway adds it; clients cannot know it).

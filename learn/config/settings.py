@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "learn.api",
     "learn.ops",
     "learn.vectors",
+    "learn.subscriptions",
 ]
 
 MIDDLEWARE = [
@@ -188,6 +189,31 @@ SPECTACULAR_SETTINGS = {
         "ContentFileContentTypeEnum": "learn.catalog.constants.ContentType",
     },
 }
+
+# Mail (learn.subscriptions): Mailgun (django-anymail), SMTP, or .eml files under var/mail/.
+DEFAULT_FROM_EMAIL = ENV.default_from_email
+EMAIL_TIMEOUT = ENV.email_timeout
+EMAIL_FILE_PATH = str(VAR_DIR / "mail")
+if ENV.email_backend:
+    EMAIL_BACKEND = ENV.email_backend
+elif ENV.mailgun_api_key:
+    EMAIL_BACKEND = "anymail.backends.mailgun.EmailBackend"
+elif ENV.email_host:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+else:
+    EMAIL_BACKEND = "learn.subscriptions.mailfiles.EmlFileBackend"
+ANYMAIL = {
+    "MAILGUN_API_KEY": ENV.mailgun_api_key or "",
+    "MAILGUN_SENDER_DOMAIN": ENV.mailgun_sender_domain or "",
+    "MAILGUN_API_URL": ENV.mailgun_api_url,
+}
+EMAIL_HOST = ENV.email_host or "localhost"
+EMAIL_PORT = ENV.email_port
+EMAIL_HOST_USER = ENV.email_host_user
+EMAIL_HOST_PASSWORD = ENV.email_host_password
+EMAIL_USE_TLS = ENV.email_use_tls
+SUBSCRIPTION_BATCH_SIZE = ENV.subscription_batch_size
+UNSUBSCRIBE_TOKEN_MAX_AGE_DAYS = ENV.unsubscribe_token_max_age_days
 
 # Celery: a broker turns on real workers; without one, tasks run in-process.
 CELERY_BROKER_URL = ENV.broker_url or "memory://"

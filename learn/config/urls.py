@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("learn.ops.urls")),
     path("", include("learn.retrieval.urls")),
     path("", include("learn.etl.urls")),
+    path("", include("learn.subscriptions.urls")),
     path("", include("learn.api.urls")),
 ]
 

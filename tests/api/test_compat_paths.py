@@ -157,6 +157,16 @@ SIGNED_IN = {
     f"{V0}/users/me/",  # anonymous callers too (is_authenticated false), as MIT Learn answers
 }
 
+# implemented paths of subscriptions: tests/subscriptions/test_api.py validates them against the
+# v1 contract as a signed-in user (and the one-click unsubscribe with its signed token)
+SUBSCRIPTIONS = {
+    f"{V1}/learning_resources_user_subscription/",
+    f"{V1}/learning_resources_user_subscription/{{id}}/unsubscribe/",
+    f"{V1}/learning_resources_user_subscription/check/",
+    f"{V1}/learning_resources_user_subscription/subscribe/",
+    f"{V1}/unsubscribe/{{token}}/",
+}
+
 # paths the site writes with a concrete value where the contract has a parameter
 SITE_ALIASES = {f"{V0}/profiles/me/": f"{V0}/profiles/{{user__username}}/"}
 
@@ -211,11 +221,13 @@ def test_the_readme_lists_every_contract_path(shared_dir: Path) -> None:
 
 def test_every_implemented_and_site_path_is_called_here() -> None:
     implemented = {p for p, (_, status) in readme_table().items() if status != "not planned"}
-    elsewhere = REFUSED_UNSIGNED | VALIDATED_WITH_VECTORS | SIGNED_IN
+    elsewhere = REFUSED_UNSIGNED | VALIDATED_WITH_VECTORS | SIGNED_IN | SUBSCRIPTIONS
     assert implemented - elsewhere <= set(URLS), sorted(implemented - elsewhere - set(URLS))
     site = {SITE_ALIASES.get(path, path) for path in site_paths()}
     assert site, "the site's API calls were not found"
-    assert site <= set(URLS) | VALIDATED_WITH_VECTORS | SIGNED_IN, sorted(site - set(URLS))
+    assert site <= set(URLS) | VALIDATED_WITH_VECTORS | SIGNED_IN | SUBSCRIPTIONS, sorted(
+        site - set(URLS)
+    )
     assert set(URLS) <= implemented, sorted(set(URLS) - implemented)
 
 

@@ -601,6 +601,106 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/learning_resources_user_subscription/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List subscribed queries
+         * @description View for listing percolate query subscriptions for a user
+         */
+        get: operations["v1_learning_resources_user_subscription_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/learning_resources_user_subscription/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change the digest frequency of a subscription
+         * @description View for listing percolate query subscriptions for a user
+         */
+        patch: operations["v1_learning_resources_user_subscription_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/learning_resources_user_subscription/{id}/unsubscribe/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Unsubscribe user from query
+         * @description View for listing percolate query subscriptions for a user
+         */
+        delete: operations["v1_learning_resources_user_subscription_unsubscribe_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/learning_resources_user_subscription/check/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Check if a user is subscribed to a specific query
+         * @description View for listing percolate query subscriptions for a user
+         */
+        get: operations["v1_learning_resources_user_subscription_check_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/learning_resources_user_subscription/subscribe/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Subscribe user to query
+         * @description View for listing percolate query subscriptions for a user
+         */
+        post: operations["v1_learning_resources_user_subscription_subscribe_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/learning_resources/": {
         parameters: {
             query?: never;
@@ -1250,6 +1350,26 @@ export interface paths {
         get: operations["v1_topics_retrieve"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/unsubscribe/{token}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * One-click unsubscribe (RFC 8058)
+         * @description Handle email unsubscribe requests via signed token.
+         */
+        post: operations["v1_unsubscribe_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2088,6 +2208,12 @@ export interface components {
          * @enum {string}
          */
         FeedTypeEnum: "news" | "events";
+        /**
+         * @description * `daily` - Daily
+         *     * `weekly` - Weekly
+         * @enum {string}
+         */
+        FrequencyEnum: "daily" | "weekly";
         /**
          * @description * `academic-excellence` - Academic Boost
          *     * `career-growth` - Career Growth
@@ -3107,6 +3233,9 @@ export interface components {
             toc_optin?: boolean;
             topic_interests?: components["schemas"]["LearningResourceTopicRequest"][];
         };
+        PatchedSubscriptionUpdateRequest: {
+            frequency?: components["schemas"]["FrequencyEnum"];
+        };
         /** @description An item of a user list; the parent is the list of the URL. */
         PatchedUserListRelationshipRequest: {
             child?: number;
@@ -3153,6 +3282,19 @@ export interface components {
         };
         /** @enum {string} */
         PathwayChannelChannelTypeEnum: "pathway";
+        /** @description Serializer for PercolateQuery objects */
+        PercolateQuery: {
+            /** @description Friendly display label for the query */
+            readonly display_label: string;
+            /** @description How often the caller gets mail for it (daily or weekly) */
+            readonly frequency: string;
+            readonly id: number;
+            original_query: unknown;
+            query: unknown;
+            readonly source_description: string;
+            readonly source_label: string;
+            source_type: components["schemas"]["SourceTypeEnum"];
+        };
         Podcast: {
             apple_podcasts_url?: (string) | null;
             readonly episode_count: number;
@@ -3679,6 +3821,12 @@ export interface components {
          * @enum {string}
          */
         SourceEnum: "mit_edx" | "mitpe" | "mitxonline" | "oll" | "ocw" | "podcast" | "mit_climate" | "see" | "xpro" | "youtube" | "canvas" | "ovs";
+        /**
+         * @description * `search_subscription_type` - search_subscription_type
+         *     * `channel_subscription_type` - channel_subscription_type
+         * @enum {string}
+         */
+        SourceTypeEnum: "search_subscription_type" | "channel_subscription_type";
         SubChannel: {
             readonly channel: string;
             readonly parent_channel: string;
@@ -3765,6 +3913,12 @@ export interface components {
         };
         /** @enum {string} */
         UnitChannelChannelTypeEnum: "unit";
+        UnsubscribeError: {
+            error: string;
+        };
+        UnsubscribeResult: {
+            detail: string;
+        };
         /** @description A user list; ``author`` is the signed-in user, never taken from the body. */
         UserList: {
             readonly author: number;
@@ -6565,6 +6719,710 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    v1_learning_resources_user_subscription_list: {
+        parameters: {
+            query?: {
+                /** @description Show resource counts by category */
+                aggregations?: ("resource_type" | "certification" | "certification_type" | "offered_by" | "platform" | "topic" | "department" | "level" | "course_feature" | "instructor" | "professional" | "free" | "delivery" | "resource_type_group" | "resource_category")[];
+                /** @description True if the learning resource offers a certificate */
+                certification?: boolean | null;
+                /** @description The type of certificate */
+                certification_type?: ("micromasters" | "professional" | "completion" | "none")[];
+                /** @description Score weight of the content files matching the query. 1 is the default; 0 means content files are ignored (default 1) */
+                content_file_score_weight?: number | null;
+                /** @description The course feature. Possible options are at api/v1/course_features/ */
+                course_feature?: string[];
+                /** @description The delivery options in which the learning resource is offered */
+                delivery?: ("online" | "hybrid" | "in_person" | "offline")[];
+                /** @description The department that offers the learning resource */
+                department?: ("1" | "2" | "3" | "4" | "5" | "6" | "7" | "8" | "9" | "10" | "11" | "12" | "14" | "15" | "16" | "17" | "18" | "20" | "21A" | "21G" | "21H" | "21L" | "21M" | "22" | "24" | "CC" | "CMS-W" | "EC" | "ES" | "ESD" | "HST" | "IDS" | "MAS" | "PE" | "SP" | "STS" | "WGS")[];
+                /** @description If true, the response metadata carries the query used and the scores */
+                dev_mode?: boolean | null;
+                /** @description True if the learning resource is free */
+                free?: boolean | null;
+                /** @description The id value for the learning resource */
+                id?: number[];
+                /** @description An instructor's full name as listed on the resource's runs (case-insensitive) */
+                instructor?: string[];
+                /** @description The academic level of the learning resource */
+                level?: ("undergraduate" | "graduate" | "high_school" | "noncredit" | "advanced" | "intermediate" | "introductory")[];
+                /** @description Number of results to return per page */
+                limit?: number;
+                /** @description Maximum score penalty for incomplete OCW courses in percent. An OCW course with completeness 0 receives this penalty; one with completeness 1 none (default 90) */
+                max_incompleteness_penalty?: number | null;
+                /** @description Minimum score a text query result needs to be displayed, in percent of the best result's score (default 5) */
+                min_score?: number | null;
+                /** @description The ocw topic name. */
+                ocw_topic?: string[];
+                /** @description The organization that offers the learning resource */
+                offered_by?: ("mitx" | "ocw" | "bootcamps" | "xpro" | "mitpe" | "see" | "climate")[];
+                /** @description The initial index from which to return the results */
+                offset?: number;
+                /** @description The platform on which the learning resource is offered */
+                platform?: ("edx" | "ocw" | "oll" | "mitxonline" | "bootcamps" | "xpro" | "csail" | "mitpe" | "see" | "scc" | "ctl" | "whu" | "susskind" | "globalalumni" | "simplilearn" | "emeritus" | "podcast" | "youtube" | "canvas" | "climate" | "ovs")[];
+                /** @description True if the learning resource is a professional offering */
+                professional?: boolean | null;
+                /** @description The search text */
+                q?: string;
+                /** @description The resource category for the resource */
+                resource_category?: string[];
+                /** @description The type of learning resource */
+                resource_type?: ("course" | "program" | "learning_path" | "podcast" | "podcast_episode" | "video" | "video_playlist" | "document")[];
+                /** @description The resource type group of the learning resource */
+                resource_type_group?: ("course" | "program" | "learning_material")[];
+                /**
+                 * @description The search type for text queries (hybrid fuses in vector search; it is the default unless SEARCH_DEFAULT_MODE says otherwise, lexical while no resource is embedded)
+                 *
+                 *     * `phrase` - phrase
+                 *     * `best_fields` - best_fields
+                 *     * `most_fields` - most_fields
+                 *     * `hybrid` - hybrid
+                 */
+                search_mode?: "phrase" | "best_fields" | "most_fields" | "hybrid";
+                /** @description Whether to include select OCW content files in search results. */
+                show_ocw_files?: boolean | null;
+                /** @description Allowed distance for phrase search */
+                slop?: number | null;
+                /**
+                 * @description If the parameter starts with '-' the sort is in descending order
+                 *
+                 *     * `featured` - featured
+                 *     * `id` - id
+                 *     * `-id` - -id
+                 *     * `readable_id` - readable_id
+                 *     * `-readable_id` - -readable_id
+                 *     * `last_modified` - last_modified
+                 *     * `-last_modified` - -last_modified
+                 *     * `new` - new
+                 *     * `start_date` - start_date
+                 *     * `-start_date` - -start_date
+                 *     * `mitcoursenumber` - mitcoursenumber
+                 *     * `-mitcoursenumber` - -mitcoursenumber
+                 *     * `views` - views
+                 *     * `-views` - -views
+                 *     * `upcoming` - upcoming
+                 */
+                sortby?: "featured" | "id" | "-id" | "readable_id" | "-readable_id" | "last_modified" | "-last_modified" | "new" | "start_date" | "-start_date" | "mitcoursenumber" | "-mitcoursenumber" | "views" | "-views" | "upcoming";
+                /** @description The topic name. To see a list of options go to api/v1/topics/ */
+                topic?: string[];
+                /** @description Relevance score penalty percent per year for resources without upcoming runs (default 1) */
+                yearly_decay_percent?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PercolateQuery"][];
+                };
+            };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Sign-in (a session or a bearer token) is needed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The signed-in user may not do this (or no CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    v1_learning_resources_user_subscription_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedSubscriptionUpdateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedSubscriptionUpdateRequest"];
+                "multipart/form-data": components["schemas"]["PatchedSubscriptionUpdateRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PercolateQuery"];
+                };
+            };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Sign-in (a session or a bearer token) is needed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The signed-in user may not do this (or no CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description No such object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The request body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    v1_learning_resources_user_subscription_unsubscribe_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Sign-in (a session or a bearer token) is needed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The signed-in user may not do this (or no CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description No such object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    v1_learning_resources_user_subscription_check_list: {
+        parameters: {
+            query?: {
+                /** @description Show resource counts by category */
+                aggregations?: ("resource_type" | "certification" | "certification_type" | "offered_by" | "platform" | "topic" | "department" | "level" | "course_feature" | "instructor" | "professional" | "free" | "delivery" | "resource_type_group" | "resource_category")[];
+                /** @description True if the learning resource offers a certificate */
+                certification?: boolean | null;
+                /** @description The type of certificate */
+                certification_type?: ("micromasters" | "professional" | "completion" | "none")[];
+                /** @description Score weight of the content files matching the query. 1 is the default; 0 means content files are ignored (default 1) */
+                content_file_score_weight?: number | null;
+                /** @description The course feature. Possible options are at api/v1/course_features/ */
+                course_feature?: string[];
+                /** @description The delivery options in which the learning resource is offered */
+                delivery?: ("online" | "hybrid" | "in_person" | "offline")[];
+                /** @description The department that offers the learning resource */
+                department?: ("1" | "2" | "3" | "4" | "5" | "6" | "7" | "8" | "9" | "10" | "11" | "12" | "14" | "15" | "16" | "17" | "18" | "20" | "21A" | "21G" | "21H" | "21L" | "21M" | "22" | "24" | "CC" | "CMS-W" | "EC" | "ES" | "ESD" | "HST" | "IDS" | "MAS" | "PE" | "SP" | "STS" | "WGS")[];
+                /** @description If true, the response metadata carries the query used and the scores */
+                dev_mode?: boolean | null;
+                display_label?: string;
+                /** @description True if the learning resource is free */
+                free?: boolean | null;
+                /**
+                 * @description Digest frequency (default daily)
+                 *
+                 *     * `daily` - Daily
+                 *     * `weekly` - Weekly
+                 */
+                frequency?: "daily" | "weekly";
+                /** @description The id value for the learning resource */
+                id?: number[];
+                /** @description An instructor's full name as listed on the resource's runs (case-insensitive) */
+                instructor?: string[];
+                /** @description The academic level of the learning resource */
+                level?: ("undergraduate" | "graduate" | "high_school" | "noncredit" | "advanced" | "intermediate" | "introductory")[];
+                /** @description Number of results to return per page */
+                limit?: number;
+                /** @description Maximum score penalty for incomplete OCW courses in percent. An OCW course with completeness 0 receives this penalty; one with completeness 1 none (default 90) */
+                max_incompleteness_penalty?: number | null;
+                /** @description Minimum score a text query result needs to be displayed, in percent of the best result's score (default 5) */
+                min_score?: number | null;
+                /** @description The ocw topic name. */
+                ocw_topic?: string[];
+                /** @description The organization that offers the learning resource */
+                offered_by?: ("mitx" | "ocw" | "bootcamps" | "xpro" | "mitpe" | "see" | "climate")[];
+                /** @description The initial index from which to return the results */
+                offset?: number;
+                /** @description The platform on which the learning resource is offered */
+                platform?: ("edx" | "ocw" | "oll" | "mitxonline" | "bootcamps" | "xpro" | "csail" | "mitpe" | "see" | "scc" | "ctl" | "whu" | "susskind" | "globalalumni" | "simplilearn" | "emeritus" | "podcast" | "youtube" | "canvas" | "climate" | "ovs")[];
+                /** @description True if the learning resource is a professional offering */
+                professional?: boolean | null;
+                /** @description The search text */
+                q?: string;
+                /** @description The resource category for the resource */
+                resource_category?: string[];
+                /** @description The type of learning resource */
+                resource_type?: ("course" | "program" | "learning_path" | "podcast" | "podcast_episode" | "video" | "video_playlist" | "document")[];
+                /** @description The resource type group of the learning resource */
+                resource_type_group?: ("course" | "program" | "learning_material")[];
+                /**
+                 * @description The search type for text queries (hybrid fuses in vector search; it is the default unless SEARCH_DEFAULT_MODE says otherwise, lexical while no resource is embedded)
+                 *
+                 *     * `phrase` - phrase
+                 *     * `best_fields` - best_fields
+                 *     * `most_fields` - most_fields
+                 *     * `hybrid` - hybrid
+                 */
+                search_mode?: "phrase" | "best_fields" | "most_fields" | "hybrid";
+                /** @description Whether to include select OCW content files in search results. */
+                show_ocw_files?: boolean | null;
+                /** @description Allowed distance for phrase search */
+                slop?: number | null;
+                /**
+                 * @description If the parameter starts with '-' the sort is in descending order
+                 *
+                 *     * `featured` - featured
+                 *     * `id` - id
+                 *     * `-id` - -id
+                 *     * `readable_id` - readable_id
+                 *     * `-readable_id` - -readable_id
+                 *     * `last_modified` - last_modified
+                 *     * `-last_modified` - -last_modified
+                 *     * `new` - new
+                 *     * `start_date` - start_date
+                 *     * `-start_date` - -start_date
+                 *     * `mitcoursenumber` - mitcoursenumber
+                 *     * `-mitcoursenumber` - -mitcoursenumber
+                 *     * `views` - views
+                 *     * `-views` - -views
+                 *     * `upcoming` - upcoming
+                 */
+                sortby?: "featured" | "id" | "-id" | "readable_id" | "-readable_id" | "last_modified" | "-last_modified" | "new" | "start_date" | "-start_date" | "mitcoursenumber" | "-mitcoursenumber" | "views" | "-views" | "upcoming";
+                /**
+                 * @description The subscription type
+                 *
+                 *     * `search_subscription_type` - search_subscription_type
+                 *     * `channel_subscription_type` - channel_subscription_type
+                 */
+                source_type?: "search_subscription_type" | "channel_subscription_type";
+                /** @description The topic name. To see a list of options go to api/v1/topics/ */
+                topic?: string[];
+                /** @description Relevance score penalty percent per year for resources without upcoming runs (default 1) */
+                yearly_decay_percent?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PercolateQuery"][];
+                };
+            };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Sign-in (a session or a bearer token) is needed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The signed-in user may not do this (or no CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    v1_learning_resources_user_subscription_subscribe_create: {
+        parameters: {
+            query?: {
+                /** @description Show resource counts by category */
+                aggregations?: ("resource_type" | "certification" | "certification_type" | "offered_by" | "platform" | "topic" | "department" | "level" | "course_feature" | "instructor" | "professional" | "free" | "delivery" | "resource_type_group" | "resource_category")[];
+                /** @description True if the learning resource offers a certificate */
+                certification?: boolean | null;
+                /** @description The type of certificate */
+                certification_type?: ("micromasters" | "professional" | "completion" | "none")[];
+                /** @description Score weight of the content files matching the query. 1 is the default; 0 means content files are ignored (default 1) */
+                content_file_score_weight?: number | null;
+                /** @description The course feature. Possible options are at api/v1/course_features/ */
+                course_feature?: string[];
+                /** @description The delivery options in which the learning resource is offered */
+                delivery?: ("online" | "hybrid" | "in_person" | "offline")[];
+                /** @description The department that offers the learning resource */
+                department?: ("1" | "2" | "3" | "4" | "5" | "6" | "7" | "8" | "9" | "10" | "11" | "12" | "14" | "15" | "16" | "17" | "18" | "20" | "21A" | "21G" | "21H" | "21L" | "21M" | "22" | "24" | "CC" | "CMS-W" | "EC" | "ES" | "ESD" | "HST" | "IDS" | "MAS" | "PE" | "SP" | "STS" | "WGS")[];
+                /** @description If true, the response metadata carries the query used and the scores */
+                dev_mode?: boolean | null;
+                display_label?: string;
+                /** @description True if the learning resource is free */
+                free?: boolean | null;
+                /**
+                 * @description Digest frequency (default daily)
+                 *
+                 *     * `daily` - Daily
+                 *     * `weekly` - Weekly
+                 */
+                frequency?: "daily" | "weekly";
+                /** @description The id value for the learning resource */
+                id?: number[];
+                /** @description An instructor's full name as listed on the resource's runs (case-insensitive) */
+                instructor?: string[];
+                /** @description The academic level of the learning resource */
+                level?: ("undergraduate" | "graduate" | "high_school" | "noncredit" | "advanced" | "intermediate" | "introductory")[];
+                /** @description Number of results to return per page */
+                limit?: number;
+                /** @description Maximum score penalty for incomplete OCW courses in percent. An OCW course with completeness 0 receives this penalty; one with completeness 1 none (default 90) */
+                max_incompleteness_penalty?: number | null;
+                /** @description Minimum score a text query result needs to be displayed, in percent of the best result's score (default 5) */
+                min_score?: number | null;
+                /** @description The ocw topic name. */
+                ocw_topic?: string[];
+                /** @description The organization that offers the learning resource */
+                offered_by?: ("mitx" | "ocw" | "bootcamps" | "xpro" | "mitpe" | "see" | "climate")[];
+                /** @description The initial index from which to return the results */
+                offset?: number;
+                /** @description The platform on which the learning resource is offered */
+                platform?: ("edx" | "ocw" | "oll" | "mitxonline" | "bootcamps" | "xpro" | "csail" | "mitpe" | "see" | "scc" | "ctl" | "whu" | "susskind" | "globalalumni" | "simplilearn" | "emeritus" | "podcast" | "youtube" | "canvas" | "climate" | "ovs")[];
+                /** @description True if the learning resource is a professional offering */
+                professional?: boolean | null;
+                /** @description The search text */
+                q?: string;
+                /** @description The resource category for the resource */
+                resource_category?: string[];
+                /** @description The type of learning resource */
+                resource_type?: ("course" | "program" | "learning_path" | "podcast" | "podcast_episode" | "video" | "video_playlist" | "document")[];
+                /** @description The resource type group of the learning resource */
+                resource_type_group?: ("course" | "program" | "learning_material")[];
+                /**
+                 * @description The search type for text queries (hybrid fuses in vector search; it is the default unless SEARCH_DEFAULT_MODE says otherwise, lexical while no resource is embedded)
+                 *
+                 *     * `phrase` - phrase
+                 *     * `best_fields` - best_fields
+                 *     * `most_fields` - most_fields
+                 *     * `hybrid` - hybrid
+                 */
+                search_mode?: "phrase" | "best_fields" | "most_fields" | "hybrid";
+                /** @description Whether to include select OCW content files in search results. */
+                show_ocw_files?: boolean | null;
+                /** @description Allowed distance for phrase search */
+                slop?: number | null;
+                /**
+                 * @description If the parameter starts with '-' the sort is in descending order
+                 *
+                 *     * `featured` - featured
+                 *     * `id` - id
+                 *     * `-id` - -id
+                 *     * `readable_id` - readable_id
+                 *     * `-readable_id` - -readable_id
+                 *     * `last_modified` - last_modified
+                 *     * `-last_modified` - -last_modified
+                 *     * `new` - new
+                 *     * `start_date` - start_date
+                 *     * `-start_date` - -start_date
+                 *     * `mitcoursenumber` - mitcoursenumber
+                 *     * `-mitcoursenumber` - -mitcoursenumber
+                 *     * `views` - views
+                 *     * `-views` - -views
+                 *     * `upcoming` - upcoming
+                 */
+                sortby?: "featured" | "id" | "-id" | "readable_id" | "-readable_id" | "last_modified" | "-last_modified" | "new" | "start_date" | "-start_date" | "mitcoursenumber" | "-mitcoursenumber" | "views" | "-views" | "upcoming";
+                /**
+                 * @description The subscription type
+                 *
+                 *     * `search_subscription_type` - search_subscription_type
+                 *     * `channel_subscription_type` - channel_subscription_type
+                 */
+                source_type?: "search_subscription_type" | "channel_subscription_type";
+                /** @description The topic name. To see a list of options go to api/v1/topics/ */
+                topic?: string[];
+                /** @description Relevance score penalty percent per year for resources without upcoming runs (default 1) */
+                yearly_decay_percent?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    [key: string]: unknown;
+                };
+                "application/x-www-form-urlencoded": {
+                    [key: string]: unknown;
+                };
+                "multipart/form-data": {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PercolateQuery"];
+                };
+            };
+            /** @description An invalid or unknown parameter, or an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Sign-in (a session or a bearer token) is needed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The signed-in user may not do this (or no CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The request body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
             };
         };
     };
@@ -10172,6 +11030,112 @@ export interface operations {
             };
             /** @description No such object */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    v1_unsubscribe_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successfully unsubscribed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnsubscribeResult"];
+                };
+            };
+            /** @description Invalid or expired token */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnsubscribeError"];
+                };
+            };
+            /** @description Sign-in (a session or a bearer token) is needed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The signed-in user may not do this (or no CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description No such object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The request body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                        error?: string;
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The request body is too large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };

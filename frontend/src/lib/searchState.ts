@@ -208,3 +208,23 @@ export function sortLabel(sort: Sort): string {
 export function tabLabel(tab: Tab): string {
   return TAB_LABELS[tab];
 }
+
+/** Search parameters as lists of strings (a saved search, a feed's query). */
+export type SearchParams = Record<string, string[]>;
+
+/** The parameters of a state that decide what matches (no paging, sorting or aggregations): what a saved
+ * search stores and what its Atom feed asks for. */
+export function subscriptionParams(state: SearchState): SearchParams {
+  const params: SearchParams = {};
+  for (const [name, value] of Object.entries(toApiQuery(state))) {
+    if (["limit", "offset", "sortby", "aggregations"].includes(name)) continue;
+    params[name] = Array.isArray(value) ? value.map(String) : [String(value)];
+  }
+  return params;
+}
+
+export function searchFeedHref(params: SearchParams): string {
+  const p = new URLSearchParams();
+  for (const [name, values] of Object.entries(params)) for (const v of values) p.append(name, v);
+  return `/feeds/search/?${p.toString()}`;
+}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from learn.search.query import IndexDocument, IndexName, IndexStatus, SearchQuery, SearchResult
@@ -50,6 +50,14 @@ class SearchBackend(ABC):
     def rebuild(self, documents: Iterable[Any], progress: ProgressCallback | None = None) -> int:
         """Replace the whole index with ``documents`` (``IndexDocument``s, or what ``prepare``
         made of them); searches keep answering meanwhile."""
+
+    @abstractmethod
+    def match_queries(
+        self, queries: Mapping[str, SearchQuery], documents: Sequence[IndexDocument]
+    ) -> dict[str, list[str]]:
+        """Percolation: for every saved query (by key), the ids of ``documents`` it matches, in
+        the order given. A document matches when the query's text and filters would find it
+        (unranked: no ``min_score`` floor, no paging); ``documents`` need not be indexed."""
 
     def is_missing(self) -> bool:
         """Whether the index does not exist at all (an engine that creates it on demand: no)."""

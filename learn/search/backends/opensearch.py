@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from learn.search.backends.base import ProgressCallback, SearchBackend, SearchUnavailable
@@ -405,6 +405,65 @@ def search_body(query: SearchQuery, now: float) -> dict[str, Any]:
     return body
 
 
+# ------------------------------------------------------------------ percolation
+
+PERCOLATE_CHUNK = 1000
+
+
+def percolator_index_settings() -> dict[str, Any]:
+    """The saved-query index: the resource mappings (a stored query is parsed against them)
+    plus the ``query`` percolator field."""
+    body = index_settings()
+    body["mappings"]["properties"]["query"] = {"type": "percolator"}
+    return body
+
+
+def percolator_query(query: SearchQuery) -> dict[str, Any]:
+    """The stored form of a saved query: the filters and text clauses of ``search_body``'s
+    query, unscored (no function_score, no min_score: a percolator matches or not)."""
+    filters: list[dict[str, Any]] = [{"term": {"search.kind": "resource"}}]
+    if not query.show_ocw_files:
+        filters.append({"bool": {"must_not": [{"term": {"search.f.hidden_ocw_file": "true"}}]}})
+    filters.extend(filter_clauses(query))
+    body: dict[str, Any] = {"bool": {"filter": filters}}
+    text = text_query(query)
+    if text is not None:
+        body["bool"]["must"] = [text]
+    return body
+
+
+def percolate_body(keys: Sequence[str], documents: Sequence[IndexDocument]) -> dict[str, Any]:
+    """One percolate request: which of the saved queries ``keys`` match which ``documents``
+    (each hit's ``fields._percolator_document_slot`` lists the matching documents' positions)."""
+    return {
+        "query": {
+            "bool": {
+                "filter": [{"ids": {"values": list(keys)}}],
+                "must": [
+                    {
+                        "percolate": {
+                            "field": "query",
+                            "documents": [document_body(d) for d in documents],
+                        }
+                    }
+                ],
+            }
+        },
+        "size": len(keys),
+        "_source": False,
+    }
+
+
+def parse_percolate_response(
+    response: dict[str, Any], documents: Sequence[IndexDocument]
+) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for hit in response.get("hits", {}).get("hits", []):
+        slots = hit.get("fields", {}).get("_percolator_document_slot", [])
+        found[str(hit["_id"])] = [documents[int(slot)].id for slot in sorted(slots)]
+    return found
+
+
 def parse_search_response(query: SearchQuery, response: dict[str, Any]) -> SearchResult:
     hits_block = response.get("hits", {})
     total_raw = hits_block.get("total", 0)
@@ -535,6 +594,35 @@ class OpenSearchBackend(SearchBackend):
         if query.explain:
             result.debug = {"engine": self.name, "request": body}
         return result
+
+    def percolator_alias(self) -> str:
+        return f"{self.prefix}_percolator"
+
+    def match_queries(
+        self, queries: Mapping[str, SearchQuery], documents: Sequence[IndexDocument]
+    ) -> dict[str, list[str]]:
+        """The saved queries are (re)stored in the percolator index under their keys, then
+        the new documents are percolated against them, ``PERCOLATE_CHUNK`` queries a request."""
+        found: dict[str, list[str]] = {key: [] for key in queries}
+        docs = [d for d in documents if d.index == "resource"]
+        if not docs or not queries:
+            return found
+        index = self.percolator_alias()
+        if not self._call(self.client.indices.exists, index=index):
+            self._call(self.client.indices.create, index=index, body=percolator_index_settings())
+        self._bulk(
+            [
+                ({"index": {"_index": index, "_id": key}}, {"query": percolator_query(q)})
+                for key, q in queries.items()
+            ]
+        )
+        self._call(self.client.indices.refresh, index=index)
+        keys = list(queries)
+        for start in range(0, len(keys), PERCOLATE_CHUNK):
+            chunk = keys[start : start + PERCOLATE_CHUNK]
+            response = self._call(self.client.search, index=index, body=percolate_body(chunk, docs))
+            found.update(parse_percolate_response(response, docs))
+        return found
 
     def rebuild(
         self, documents: Iterable[IndexDocument], progress: ProgressCallback | None = None

@@ -17,7 +17,7 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -875,6 +875,79 @@ class TantivyBackend(SearchBackend):
 
     def _term_int(self, field: str, value: int) -> tantivy.Query:
         return tantivy.Query.term_query(self.schema, field, value)
+
+    # ------------------------------------------------------------ percolation
+
+    def match_queries(
+        self, queries: Mapping[str, SearchQuery], documents: Sequence[IndexDocument]
+    ) -> dict[str, list[str]]:
+        """The new documents go into a scratch index of their own (a temporary folder), and
+        each saved query runs there as the boolean query ``search`` builds (filters, hidden
+        OCW files, the text's concepts with ``word_match``), unranked. A query is the
+        intersection of its text's matches and its filters' matches, so each distinct text
+        and each distinct filter set runs once however many saved queries share it."""
+        found: dict[str, list[str]] = {key: [] for key in queries}
+        docs = [d for d in documents if d.index == "resource"]
+        if not docs or not queries:
+            return found
+        order = {d.id: n for n, d in enumerate(docs)}
+        scratch = TantivyBackend(self.root / "scratch-unused")  # its own caches; never on disk
+        searcher = scratch._ram_index(docs).searcher()
+        limit = len(docs)
+        texts: dict[tuple[str, str, str], set[str]] = {}
+        filter_sets: dict[tuple[tuple[str, tuple[str, ...]], ...], set[str]] = {}
+        for key, query in queries.items():
+            flt = tuple(sorted((k, tuple(v)) for k, v in query.filters.items() if v))
+            if flt not in filter_sets:
+                only = replace(query, text="", filters=dict(flt))
+                filter_sets[flt] = scratch._matching(searcher, only, limit)
+            ids = filter_sets[flt]
+            if ids and not parse(query.text).empty:
+                text_key = (query.text, query.tuning.search_mode, query.word_match)
+                if text_key not in texts:
+                    texts[text_key] = scratch._matching(searcher, replace(query, filters={}), limit)
+                ids = ids & texts[text_key]
+            found[key] = sorted(ids, key=order.__getitem__)
+        return found
+
+    def _ram_index(self, docs: Sequence[IndexDocument]) -> tantivy.Index:
+        """An in-memory index of ``docs`` (the percolation scratch index)."""
+        index = tantivy.Index(self.schema)
+        for name, analyzer in self.analyzers.items():
+            index.register_tokenizer(name, analyzer)
+        english, words = self.analyzers["en_learn"], self.analyzers["words_learn"]
+        writer = index.writer(heap_size=WRITER_HEAP, num_threads=1)
+        for doc in docs:
+            values = document_values(doc, english, words)
+            writer.add_document(tantivy.Document.from_dict(values, self.schema))
+        writer.commit()
+        writer.wait_merging_threads()
+        index.reload()
+        self._index, self._generation = index, "ram"
+        return index
+
+    def _matching(self, searcher: tantivy.Searcher, query: SearchQuery, limit: int) -> set[str]:
+        """Ids of every document ``query`` finds (no ranking, no floor)."""
+        filters = self._filters(query)
+        if query.index == "resource" and not query.show_ocw_files:
+            filters.append(
+                tantivy.Query.boolean_query(
+                    [
+                        (tantivy.Occur.Must, tantivy.Query.all_query()),
+                        (tantivy.Occur.MustNot, self._term("f_hidden_ocw_file", "true")),
+                    ]
+                )
+            )
+        parsed = parse(query.text)
+        required: list[tantivy.Query] = []
+        if not parsed.empty:
+            required, _, _ = self._text_clauses(parsed, query, searcher)
+        final = self._combine(filters, required, [], False, None, query.word_match)
+        result = searcher.search(final, limit=limit)
+        addresses = [addr for _, addr in result.hits]
+        if not addresses:
+            return set()
+        return {str(int(v or 0)) for v in searcher.fast_field_values("doc_id", addresses)}
 
     # ------------------------------------------------------------ searching
 

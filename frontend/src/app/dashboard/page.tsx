@@ -78,6 +78,11 @@ export default function DashboardPage() {
   return (
     <div className="page dashboard">
       <h1>Your dashboard</h1>
+      <p>
+        <Link prefetch={false} href="/dashboard/subscriptions">
+          Your saved searches and followed channels
+        </Link>
+      </p>
       {!me.profile?.completed_onboarding && (
         <p>
           <Link prefetch={false} href="/onboarding?next=/dashboard">

@@ -4,6 +4,7 @@ import { Suspense, cache } from "react";
 import Loading from "@/components/Loading";
 import { ErrorState } from "@/components/ErrorState";
 import { SearchView } from "@/components/SearchView";
+import { FollowButton } from "@/components/account/FollowButton";
 import { getDepartments, getOfferors, getTopics } from "@/lib/api";
 import { CHANNEL_TYPES, findChannel, type Channel, type ChannelType } from "@/lib/channels";
 import type { RawParams } from "@/lib/searchState";
@@ -32,7 +33,13 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const { channel, unavailable } = await resolve(type, name);
   if (!channel && !unavailable) notFound(); // decided before anything streams, so the status is 404
   if (!channel) return { title: "Temporarily unavailable", robots: { index: false } };
-  return { title: channel.title, description: channel.description, openGraph: { title: channel.title, description: channel.description } };
+  return {
+    title: channel.title,
+    description: channel.description,
+    openGraph: { title: channel.title, description: channel.description },
+    // The channel's Atom feed, for feed readers that look for it in the page.
+    alternates: { types: { "application/atom+xml": `/feeds/channels/${type}/${encodeURIComponent(decodeURIComponent(name))}/` } },
+  };
 }
 
 export default async function ChannelPage({ params, searchParams }: Props) {
@@ -46,6 +53,12 @@ export default async function ChannelPage({ params, searchParams }: Props) {
         <p className="card-type">{TYPE_LABEL[channel.type]}</p>
         <h1>{channel.title}</h1>
         <p>{channel.description}</p>
+        <FollowButton
+          params={Object.fromEntries(Object.entries(channel.fixed).map(([k, v]) => [k, v ?? []]))}
+          sourceType="channel_subscription_type"
+          label="Follow"
+          feedHref={`/feeds/channels/${type}/${encodeURIComponent(decodeURIComponent(name))}/`}
+        />
       </header>
       <Suspense fallback={<Loading label="Loading results…" />}>
         <SearchView pathname={`/c/${type}/${encodeURIComponent(decodeURIComponent(name))}`} params={await searchParams} fixed={channel.fixed} heading={`Search ${channel.title}`} headingLevel={2} />

@@ -1,0 +1,1 @@
+"""Saved searches and channel follows: matching new resources, email digests and Atom feeds."""
