@@ -7,10 +7,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+import test_opensearch_contract  # noqa: F401  (registers the ranking script's Python reading)
 from opensearch_double import FakeOpenSearch
 from search_fixtures import corpus, resource
 
-import test_opensearch_contract  # noqa: F401  (registers the ranking script's Python reading)
 from learn.search.backends import SearchUnavailable, SearchWriteError
 from learn.search.backends.opensearch import (
     INDEX_TYPES,
