@@ -202,7 +202,7 @@ def test_a_delete_during_a_rebuild_reaches_the_new_index(backend: OpenSearchBack
     assert backend.search(SearchQuery(filters={"id": ("1",)})).total == 0
 
 
-# 7 ---------------------------------------------------------------- scoring across shards, min_score
+# 7 ------------------------------------------------------- scoring across shards, min_score
 
 
 def test_keyword_searches_use_dfs_query_then_fetch(
