@@ -311,7 +311,9 @@ class BackendContract:
         self.settle(loaded)
         files = loaded.search(SearchQuery(index="content_file", text="eigenvalues"))
         assert [h.source["id"] for h in files.hits] == [501]
-        # Weighted 0, a resource's content files do not make it match (MIT Learn's has_child).
+        # Weighted (1 by default), a resource matches through its content files (MIT Learn's
+        # has_child); weighted 0, its content files do not make it match.
+        assert [h.source["id"] for h in loaded.search(SearchQuery(text="eigenvalues")).hits] == [4]
         no_files = replace(Tuning(), content_file_score_weight=0.0)
         assert loaded.search(SearchQuery(text="eigenvalues", tuning=no_files)).total == 0
         by_resource = loaded.search(

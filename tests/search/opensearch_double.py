@@ -232,9 +232,13 @@ class Index:
                 continue
             fields = node.get("fields")
             if fields is not None and part in fields and i == len(parts) - 1:
-                return dict(fields[part])
+                return {**fields[part], "_source_path": ".".join(parts[:-1])}
             return {}
         return node
+
+    def source_path(self, path: str) -> str:
+        """Where a field's values are in the document: a multi-field reads its parent's."""
+        return str(self.field_mapping(path).get("_source_path", path))
 
 
 def _unknown(name: str) -> Analyzer:
@@ -571,7 +575,7 @@ class _Evaluator:
             analyzer = self._analyzer(idx, path, search=False)
             tokens: list[Token] = []
             offset = 0
-            for value in _values(src, path):
+            for value in _values(src, idx.source_path(path)):
                 for t in analyzer.tokens(str(value)) if analyzer else []:
                     tokens.append(Token(t.term, t.position + offset))
                 offset = (tokens[-1].position if tokens else offset) + 100  # position_increment_gap
@@ -946,7 +950,48 @@ class _Evaluator:
         }
         if aggregations:
             response["aggregations"] = aggregations
+        if body.get("suggest"):
+            response["suggest"] = self._suggest(body["suggest"])
         return response
+
+    def _suggest(self, spec: dict[str, Any]) -> dict[str, Any]:
+        """Phrase suggesters, simplified: each input word missing from the field's terms is
+        replaced by the most frequent term within 2 edits sharing its first letter (a
+        direct_generator's defaults: max_edits 2, prefix_length 1, min_word_length 4); the
+        real suggester also scores whole phrases with the field's shingles."""
+        text = str(spec.get("text", ""))
+        out: dict[str, Any] = {}
+        for name, suggester in spec.items():
+            if name == "text":
+                continue
+            phrase = suggester.get("phrase")
+            if phrase is None:
+                raise RequestError(
+                    400, "parsing_exception", f"unknown suggester {sorted(suggester)}"
+                )
+            path = phrase["field"]
+            idx = self.indexes[0] if self.indexes else None
+            analyzer = self._analyzer(idx, path, search=True) if idx else None
+            words = [alt[0].term for u in analyzer.units(text) for alt in u[:1]] if analyzer else []
+            _, _, df = self.stats(path)
+            corrected, changed = [], False
+            for word in words:
+                if word in df or len(word) < 4:
+                    corrected.append(word)
+                    continue
+                near = [
+                    (-df[t], d, t)
+                    for t in df
+                    if t[:1] == word[:1] and (d := _distance(t, word, 2)) <= 2
+                ]
+                if near:
+                    corrected.append(min(near)[2])
+                    changed = True
+                else:
+                    corrected.append(word)
+            options = [{"text": " ".join(corrected), "score": 1.0}] if changed else []
+            out[name] = [{"text": text, "offset": 0, "length": len(text), "options": options}]
+        return out
 
     def _aggregate(self, spec: dict[str, Any], rows: list[Any]) -> dict[str, Any]:
         if "filter" in spec:
@@ -998,8 +1043,19 @@ def _source(src: dict[str, Any], spec: Any) -> dict[str, Any]:
         return copy.deepcopy(src)
     if spec is False:
         return {}
-    keys = spec if isinstance(spec, list) else spec.get("includes", [])
-    return {k: copy.deepcopy(src[k]) for k in keys if k in src}
+    out: dict[str, Any] = {}
+    for path in spec if isinstance(spec, list) else spec.get("includes", []):
+        node: Any = src
+        parts = path.split(".")
+        for part in parts:
+            node = node.get(part) if isinstance(node, dict) else None
+        if node is None:
+            continue
+        target = out
+        for part in parts[:-1]:
+            target = target.setdefault(part, {})
+        target[parts[-1]] = copy.deepcopy(node)
+    return out
 
 
 def _list(value: Any) -> list[Any]:

@@ -26,6 +26,7 @@ import json
 import logging
 import uuid
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from typing import Any
 
 from learn.search.backends.base import (
@@ -64,6 +65,8 @@ MAX_REQUEST_BYTES = 10 * 1024 * 1024
 MAX_RESULT_WINDOW = 10_000
 # Item or response statuses that mean "try again later", not "this request is wrong".
 UNAVAILABLE_STATUSES = frozenset({429, 502, 503, 504})
+# Content files considered for the content_file_score_weight blend (their resources' scores).
+CHILD_WINDOW = 200
 AGG_SIZE = 10000
 TEXT_FIELDS = {
     "title": 5,
@@ -416,12 +419,69 @@ def text_query(query: SearchQuery) -> dict[str, Any] | None:
     return {"bool": {"must": must, "should": should}}
 
 
-def search_body(query: SearchQuery, now: float) -> dict[str, Any]:
-    """The complete request body for one query (post_filter + per-facet filtered aggregations)."""
+def child_body(query: SearchQuery) -> dict[str, Any] | None:
+    """The content files matching a resource query's text (their resources gain the files'
+    average score times ``content_file_score_weight``: MIT Learn's ``has_child`` clause, here
+    across two indexes); None when the weight or the text leaves nothing to ask."""
+    if query.index != "resource" or query.tuning.content_file_score_weight <= 0:
+        return None
+    text = text_query(replace(query, index="content_file"))
+    if text is None:
+        return None
+    return {
+        "query": {"bool": {"filter": [{"term": {"search.kind": "content_file"}}], "must": [text]}},
+        "size": CHILD_WINDOW,
+        "_source": ["search.n.parent_id"],
+        "track_total_hits": False,
+    }
+
+
+def child_scores(query: SearchQuery, response: dict[str, Any]) -> dict[int, float]:
+    weight = query.tuning.content_file_score_weight
+    totals: dict[int, list[float]] = {}
+    for hit in response.get("hits", {}).get("hits", []):
+        parent = (((hit.get("_source") or {}).get("search") or {}).get("n") or {}).get("parent_id")
+        if parent:
+            totals.setdefault(int(parent), []).append(float(hit.get("_score") or 0.0))
+    return {rid: weight * sum(v) / len(v) for rid, v in totals.items()}
+
+
+def suggest_body(query: SearchQuery) -> dict[str, Any] | None:
+    """Did-you-mean from the titles' words (MIT Learn's phrase suggester on the trigram field)."""
+    parsed = parse(query.text)
+    if parsed.empty or query.index != "resource":
+        return None
+    return {
+        "text": parsed.raw,
+        "title": {
+            "phrase": {
+                "field": "search.title.trigram",
+                "size": 1,
+                "gram_size": 3,
+                "max_errors": 3,
+                "direct_generator": [{"field": "search.title.trigram", "suggest_mode": "missing"}],
+            }
+        },
+    }
+
+
+def search_body(
+    query: SearchQuery, now: float, children: dict[int, float] | None = None
+) -> dict[str, Any]:
+    """The complete request body for one query (post_filter + per-facet filtered aggregations);
+    ``children``: resource ids with the score their matching content files give them."""
     base_filter: list[dict[str, Any]] = [{"term": {"search.kind": query.index}}]
     if query.index == "resource" and not query.show_ocw_files:
         base_filter.append({"bool": {"must_not": [{"term": {"search.f.hidden_ocw_file": "true"}}]}})
     text = text_query(query)
+    if text is not None and children:
+        by_files = [
+            {"constant_score": {"filter": {"term": {"search.id": rid}}, "boost": score}}
+            for rid, score in sorted(children.items())
+        ]
+        text = {
+            "bool": {"should": [text, {"bool": {"should": by_files}}], "minimum_should_match": 1}
+        }
     main: dict[str, Any] = {"bool": {"filter": base_filter}}
     if text is not None and query.sort and query.also_ids:
         # Sorted hybrid: the text's matches plus the dense candidates, in the field's order.
@@ -467,6 +527,9 @@ def search_body(query: SearchQuery, now: float) -> dict[str, Any]:
         ]
     if query.explain:
         body["explain"] = True
+    suggest = suggest_body(query)
+    if suggest:
+        body["suggest"] = suggest
     if query.aggregations:
         aggs: dict[str, Any] = {}
         for name in query.aggregations:
@@ -506,7 +569,14 @@ def parse_search_response(query: SearchQuery, response: dict[str, Any]) -> Searc
             }
             for b in buckets
         ]
-    return SearchResult(total=total, hits=hits, aggregations=aggregations)
+    suggest: list[str] = []
+    raw = parse(query.text).raw.lower()
+    for entry in (response.get("suggest") or {}).get("title", []):
+        for option in entry.get("options", []):
+            text = str(option.get("text", ""))
+            if text and text.lower() != raw and text not in suggest:
+                suggest.append(text)
+    return SearchResult(total=total, hits=hits, aggregations=aggregations, suggest=suggest[:1])
 
 
 # ------------------------------------------------------------------ the adapter
@@ -674,10 +744,18 @@ class OpenSearchBackend(SearchBackend):
         if not indexes:
             # No index can hold a match; "" would be `/_search`, every index of the cluster.
             return SearchResult(total=0, hits=[], aggregations={a: [] for a in query.aggregations})
-        body = search_body(query, time.time())
         params: dict[str, Any] = {}
+        children: dict[int, float] = {}
         if not parse(query.text).empty:
             params["search_type"] = "dfs_query_then_fetch"  # MIT Learn's choice for text
+            files = child_body(query)
+            if files is not None:
+                response = self._call(
+                    self.client.search, index=self.alias("content_file"), body=files, **params
+                )
+                children = child_scores(query, response)
+        body = search_body(query, time.time(), children)
+        if params:
             floor = self._min_score(query, indexes, body, params)
             if floor:
                 body["min_score"] = floor
@@ -685,9 +763,30 @@ class OpenSearchBackend(SearchBackend):
                     body["track_scores"] = True
         response = self._call(self.client.search, index=indexes, body=body, **params)
         result = parse_search_response(query, response)
+        if result.total == 0 and not result.suggest and "suggest" in body:
+            # Nothing matched in the filtered types: suggest from every resource's titles.
+            result.suggest = self._suggest_everywhere(query, body["suggest"])
         if query.explain:
-            result.debug = {"engine": self.name, "request": body, "params": params}
+            result.debug = {
+                "engine": self.name,
+                "request": body,
+                "params": params,
+                "content_file_scores": {str(k): v for k, v in children.items()},
+            }
         return result
+
+    def _suggest_everywhere(self, query: SearchQuery, suggest: dict[str, Any]) -> list[str]:
+        from opensearchpy.exceptions import NotFoundError
+
+        try:
+            response = self._call(
+                self.client.search,
+                index=f"{self.prefix}_all_default",
+                body={"size": 0, "track_total_hits": False, "suggest": suggest},
+            )
+        except NotFoundError:
+            return []
+        return parse_search_response(replace(query, aggregations=()), response).suggest
 
     def _min_score(
         self, query: SearchQuery, indexes: str, body: dict[str, Any], params: dict[str, Any]
