@@ -48,11 +48,12 @@ def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Vector
         if not url:
             pytest.skip("QDRANT_URL is not set (no Qdrant server here)")
         store = ServerStore.connect(url, get_env().qdrant_api_key, f"t{uuid.uuid4().hex[:8]}")
-        request.addfinalizer(lambda: store.drop_collection("things"))
     else:
         store = ServerStore(QdrantClient(location=":memory:"), prefix="t")
     store.ensure_collection("things", DIM, INDEXES)  # type: ignore[arg-type]
     yield store
+    if request.param == "server":
+        store.drop_collection("things")  # a real server keeps it otherwise
     store.close()
 
 
