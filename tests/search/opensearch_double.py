@@ -506,6 +506,41 @@ class FakeOpenSearch:
 
 # ------------------------------------------------------------------ query evaluation
 
+# Parameters each query accepts (of those documented; the double evaluates the ones it names).
+QUERY_PARAMETERS: dict[str, set[str]] = {
+    "bool": {"must", "should", "filter", "must_not", "minimum_should_match", "boost"},
+    "multi_match": {
+        "query",
+        "fields",
+        "type",
+        "operator",
+        "minimum_should_match",
+        "fuzziness",
+        "prefix_length",
+        "slop",
+        "boost",
+        "tie_breaker",
+    },
+    "dis_max": {"queries", "tie_breaker", "boost"},
+    "constant_score": {"filter", "boost"},
+    "function_score": {"query", "script_score", "boost_mode", "min_score", "boost"},
+    "match_all": {"boost"},
+}
+TOP_LEVEL = {
+    "query",
+    "from",
+    "size",
+    "track_total_hits",
+    "track_scores",
+    "_source",
+    "post_filter",
+    "sort",
+    "min_score",
+    "explain",
+    "aggs",
+    "suggest",
+}
+
 
 def _fuzzy_edits(term: str, fuzziness: Any) -> int:
     if fuzziness in (None, 0, "0"):
@@ -614,6 +649,32 @@ class _Evaluator:
         if handler is None:
             raise RequestError(400, "parsing_exception", f"unknown query [{kind}]")
         return handler(spec, idx, doc_id, src)
+
+    def validate(self, q: dict[str, Any]) -> None:
+        """Parse-time checks, as the engine makes them before it looks at any document."""
+        if len(q) != 1:
+            raise RequestError(400, "parsing_exception", f"one query per object: {sorted(q)}")
+        ((kind, spec),) = q.items()
+        if getattr(self, f"_q_{kind}", None) is None:
+            raise RequestError(400, "parsing_exception", f"unknown query [{kind}]")
+        allowed = QUERY_PARAMETERS.get(kind)
+        if allowed is not None and set(spec) - allowed:
+            # OpenSearch rejects a parameter a query does not know.
+            raise RequestError(
+                400, "parsing_exception", f"[{kind}] unknown parameters {set(spec) - allowed}"
+            )
+        children: list[Any] = []
+        if kind == "bool":
+            for key in ("must", "should", "filter", "must_not"):
+                children += _list(spec.get(key))
+        elif kind == "dis_max":
+            children = list(spec["queries"])
+        elif kind == "constant_score":
+            children = [spec["filter"]]
+        elif kind == "function_score":
+            children = [spec.get("query", {"match_all": {}})]
+        for child in children:
+            self.validate(child)
 
     def _q_match_all(self, spec: dict[str, Any], *_: Any) -> float:
         return float(spec.get("boost", 1.0))
@@ -905,7 +966,15 @@ class _Evaluator:
 
     # -------------------------------------------------------------- the request
     def run(self, body: dict[str, Any]) -> dict[str, Any]:
+        if set(body) - TOP_LEVEL:
+            raise RequestError(400, "parsing_exception", f"unknown keys {set(body) - TOP_LEVEL}")
         query = body.get("query", {"match_all": {}})
+        self.validate(query)
+        if body.get("post_filter"):
+            self.validate(body["post_filter"])
+        for spec in (body.get("aggs") or {}).values():
+            if "filter" in spec:
+                self.validate(spec["filter"])
         scored: list[tuple[float, int, Index, str, dict[str, Any]]] = []
         for order, (idx, doc_id, src) in enumerate(self.docs):
             s = self.score(query, idx, doc_id, src)
