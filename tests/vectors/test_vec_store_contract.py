@@ -187,6 +187,29 @@ def test_facet_on_a_key_without_a_payload_index(any_store: VectorStore) -> None:
     }
 
 
+def test_server_store_indexes_a_faceted_key_once() -> None:
+    # qdrant-client's in-memory mode accepts facets on unindexed keys; a server does not, so
+    # the store must ask for the index itself (recorded here, since only a server enforces it).
+    client = QdrantClient(location=":memory:")
+    created: list[str] = []
+    real = client.create_payload_index
+
+    def spy(collection_name: str, field_name: str, **kwargs: object) -> object:
+        created.append(field_name)
+        return real(collection_name, field_name=field_name, **kwargs)  # type: ignore[arg-type]
+
+    client.create_payload_index = spy  # type: ignore[method-assign]
+    store = ServerStore(client, prefix="t")
+    store.ensure_collection("things", DIM, INDEXES)  # type: ignore[arg-type]
+    assert sorted(created) == sorted(INDEXES)
+    store.upsert("things", _points())
+    created.clear()
+    store.facet("things", "kind")
+    store.facet("things", "kind")
+    store.facet("things", "f_topic")
+    assert created == ["kind"]
+
+
 def test_every_facet_key_has_a_payload_index() -> None:
     # The aggregations of vector search facet the bare filter names (learn.vectors.search).
     assert set(RESOURCE_FILTERS) <= set(resource_indexes())
