@@ -132,6 +132,8 @@ class LearnEnv(BaseSettings):
     vector_content_files_anonymous: bool = True
     opensearch_url: str | None = None
     opensearch_index: str = "learn"
+    # Replicas of every index: 2 as MIT Learn runs; 0 on a one-node cluster (else it stays yellow).
+    opensearch_replicas: int = Field(default=2, ge=0, le=10)
     # Unset: Learn's own loggers at INFO, third-party libraries at WARNING (quiet CLI output).
     # Set (e.g. INFO or DEBUG): every logger at that level.
     log_level: str | None = None

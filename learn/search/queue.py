@@ -16,7 +16,7 @@ from django.db.models import F, Min
 from django.utils import timezone
 
 from learn.catalog import hooks
-from learn.search.backends import SearchBackend, SearchUnavailable, get_backend
+from learn.search.backends import SearchBackend, SearchUnavailable, SearchWriteError, get_backend
 from learn.search.models import IndexQueueItem
 
 logger = logging.getLogger(__name__)
@@ -103,7 +103,8 @@ def drain(backend: SearchBackend | None = None, batch_size: int = DRAIN_BATCH) -
         ids = [r.pk for r in rows]
         try:
             _apply(backend, rows)
-        except SearchUnavailable as exc:
+        except (SearchUnavailable, SearchWriteError) as exc:
+            # Nothing of the batch is known written: its rows stay queued for the next drain.
             IndexQueueItem.objects.filter(pk__in=ids).update(
                 attempts=F("attempts") + 1, last_error=str(exc)[:2000]
             )

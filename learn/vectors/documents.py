@@ -71,6 +71,7 @@ def resource_indexes() -> dict[str, str]:
 
 def content_file_indexes() -> dict[str, str]:
     out = {f"f_{name}": kind for name, kind in CONTENT_FILE_FILTERS.items()}
+    out.update({name: kind for name, kind in CONTENT_FILE_FILTERS.items()})  # facet keys
     out.update({"resource_id": "integer", "content_file_id": "integer"})
     return out
 

@@ -1,5 +1,7 @@
 """The contract every search backend passes (Wagtail's pattern): subclasses only say how to build
-the backend, through a ``backend`` fixture that returns an empty, ready backend."""
+the backend, through a ``backend`` fixture that returns an empty, ready backend, and how writes
+become visible (``settle``: OpenSearch shows ``index``/``delete`` writes to searches only after a
+refresh; ``rebuild`` must make its documents visible by itself)."""
 
 from __future__ import annotations
 
@@ -32,6 +34,10 @@ NASTY_QUERIES = [
 
 
 class BackendContract:
+    def settle(self, backend: SearchBackend) -> None:
+        """Make ``index``/``delete`` writes visible to searches (an engine that shows them at once
+        needs nothing)."""
+
     @pytest.fixture
     def loaded(self, backend: SearchBackend) -> SearchBackend:
         backend.rebuild(corpus())
@@ -53,10 +59,12 @@ class BackendContract:
 
     def test_index_replaces_and_delete_removes(self, loaded: SearchBackend) -> None:
         loaded.index([resource(4, "Linear Algebra Renamed", numbers=("18.06",))])
+        self.settle(loaded)
         result = loaded.search(SearchQuery(text="renamed"))
         assert [h.source["id"] for h in result.hits] == [4]
         assert loaded.search(SearchQuery(filters={"id": ("4",)})).total == 1
         loaded.delete("resource", ["4", "999"])
+        self.settle(loaded)
         assert loaded.search(SearchQuery(filters={"id": ("4",)})).total == 0
 
     def test_status_counts_documents(self, loaded: SearchBackend) -> None:
@@ -223,6 +231,7 @@ class BackendContract:
         loaded.index(
             [resource(77, "Paid Program", resource_type="program", platform="xpro", free=False)]
         )
+        self.settle(loaded)
         after = {
             b["key"]: b["doc_count"] for b in loaded.search(query).aggregations["resource_type"]
         }
@@ -230,6 +239,7 @@ class BackendContract:
         loaded.index(
             [resource(77, "Paid Program", resource_type="program", platform="xpro", free=True)]
         )
+        self.settle(loaded)
         again = {
             b["key"]: b["doc_count"] for b in loaded.search(query).aggregations["resource_type"]
         }
@@ -298,9 +308,12 @@ class BackendContract:
                 content_file(502, "Lecture 4 notes", "determinants", 5),
             ]
         )
+        self.settle(loaded)
         files = loaded.search(SearchQuery(index="content_file", text="eigenvalues"))
         assert [h.source["id"] for h in files.hits] == [501]
-        # Weighted 0, a resource's content files do not make it match (MIT Learn's has_child).
+        # Weighted (1 by default), a resource matches through its content files (MIT Learn's
+        # has_child); weighted 0, its content files do not make it match.
+        assert [h.source["id"] for h in loaded.search(SearchQuery(text="eigenvalues")).hits] == [4]
         no_files = replace(Tuning(), content_file_score_weight=0.0)
         assert loaded.search(SearchQuery(text="eigenvalues", tuning=no_files)).total == 0
         by_resource = loaded.search(
@@ -313,4 +326,5 @@ class BackendContract:
         assert [h.source["id"] for h in by_resource.hits] == [502]
         assert by_resource.aggregations["content_feature_type"][0]["key"] == "Lecture Notes"
         loaded.delete_content_files_of([4])
+        self.settle(loaded)
         assert loaded.search(SearchQuery(index="content_file")).total == 1

@@ -1,5 +1,7 @@
 """OpenSearch adapter without a server: golden request bodies, recorded-shape responses,
-bulk splitting, the alias swap of a zero-downtime reindex, and an unreachable engine."""
+bulk splitting, the alias swap of a zero-downtime reindex (through the client double
+``FakeOpenSearch``), and an unreachable engine. The engine rules of issue #21 are in
+test_opensearch_engine_rules.py, the shared contract in test_opensearch_contract.py."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from typing import Any
 
 import pytest
 from golden_cases import CASES, NOW
+from opensearch_double import FakeOpenSearch
 from search_fixtures import corpus
 
 from learn.search.backends import SearchUnavailable
@@ -58,6 +61,7 @@ def test_settings_carry_synonyms_and_english_analysis() -> None:
     assert "ai, ml, artificial intelligence, machine learning" in rules
     assert any(r.startswith("scm") for r in rules) and any("micromasters" in r for r in rules)
     assert analysis["analyzer"]["custom_english"]["filter"][-1] == "english_stemmer"
+    assert analysis["analyzer"]["custom_english_search"]["filter"][-1] == "english_stemmer"
     props = settings["mappings"]["properties"]["search"]["properties"]
     assert props["f"]["properties"]["topic"] == {"type": "keyword"}
     assert props["n"]["properties"]["age_ts"] == {"type": "double"}
@@ -120,58 +124,36 @@ def test_bulk_bodies_stay_under_the_size_limit() -> None:
     assert len(lines) == 2 * len(actions)  # nothing lost at the seams
 
 
-class RecordingIndices:
-    def __init__(self, log: list[tuple[str, Any]], aliases: dict[str, list[str]]) -> None:
-        self.log = log
-        self.aliases = aliases
-
-    def exists_alias(self, name: str) -> bool:
-        return name in self.aliases
-
-    def get_alias(self, name: str) -> dict[str, Any]:
-        return {index: {} for index in self.aliases.get(name, [])}
-
-    def create(self, index: str, body: dict[str, Any]) -> None:
-        self.log.append(("create", index))
-
-    def update_aliases(self, body: dict[str, Any]) -> None:
-        self.log.append(("update_aliases", body))
-
-    def delete(self, index: str, **kwargs: Any) -> None:
-        self.log.append(("delete", index))
-
-
-class RecordingClient:
-    """Stands in for a server that cannot run here; records what the adapter asks of it."""
-
-    def __init__(self, aliases: dict[str, list[str]]) -> None:
-        self.log: list[tuple[str, Any]] = []
-        self.indices = RecordingIndices(self.log, aliases)
-
-    def bulk(self, body: str) -> dict[str, Any]:
-        self.log.append(("bulk", body))
-        return {"errors": False, "items": []}
-
-
 def test_rebuild_builds_new_indexes_then_swaps_aliases_atomically() -> None:
-    client = RecordingClient({"learn_course_default": ["learn_course_old"]})
+    client = FakeOpenSearch()
     backend = OpenSearchBackend(client, prefix="learn")
+    backend.rebuild([])
+    old = set(client.indexes)
+    client.calls.clear()
     count = backend.rebuild(corpus())
     assert count == len(corpus())
-    kinds = [k for k, _ in client.log]
-    assert kinds.index("bulk") > max(i for i, k in enumerate(kinds) if k == "create")
-    swap = client.log[-1]
-    assert swap[0] == "update_aliases"
-    actions = swap[1]["actions"]
-    assert {"remove_index": {"index": "learn_course_old"}} in actions
+    kinds = [k for k, _ in client.calls]
+    assert kinds.index("bulk") > max(i for i, k in enumerate(kinds) if k == "indices.create")
+    swap = client.calls[-1]
+    assert swap[0] == "indices.update_aliases"
+    actions = swap[1]["body"]["actions"]
+    old_course = next(n for n in old if n.startswith("learn_course_"))
+    assert {"remove_index": {"index": old_course}} in actions
     added = {a["add"]["alias"] for a in actions if "add" in a}
     assert {"learn_course_default", "learn_program_default", "learn_all_default"} <= added
-    bulk = "".join(body for k, body in client.log if k == "bulk")
+    assert not old & set(client.indexes)  # the old indexes are gone with the swap
+    bulk = "".join(call["body"] for k, call in client.calls if k == "bulk")
     assert '"_index": "learn_program_' in bulk and '"_index": "learn_video_' in bulk
 
 
 def test_rebuild_refuses_to_overlap_a_running_one() -> None:
-    client = RecordingClient({"learn_course_reindexing": ["learn_course_new"]})
+    client = FakeOpenSearch()
+    client.indices.create(index="learn_course_new")
+    client.indices.update_aliases(
+        body={
+            "actions": [{"add": {"index": "learn_course_new", "alias": "learn_course_reindexing"}}]
+        }
+    )
     with pytest.raises(RuntimeError, match="already running"):
         OpenSearchBackend(client).rebuild(corpus())
 

@@ -7,6 +7,7 @@ had on this machine); the same code talks to a server when QDRANT_URL is set.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,7 +15,14 @@ import numpy as np
 import pytest
 from qdrant_client import QdrantClient
 
-from learn.vectors.documents import point_id
+from learn.config.env import get_env
+from learn.vectors.documents import (
+    CONTENT_FILE_FILTERS,
+    RESOURCE_FILTERS,
+    content_file_indexes,
+    point_id,
+    resource_indexes,
+)
 from learn.vectors.store import Filter, Point, VectorStore, VectorStoreError, VectorStoreUnavailable
 from learn.vectors.store.edge import EdgeStore
 from learn.vectors.store.pgvector import PgVectorStore
@@ -24,18 +32,28 @@ DIM = 8
 INDEXES = {"f_kind": "keyword", "f_topic": "keyword", "resource_id": "integer"}
 
 
-@pytest.fixture(params=["edge", "client", "pgvector"])
+@pytest.fixture(params=["edge", "client", "pgvector", "server"])
 def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[VectorStore]:
+    """Every test runs on Qdrant Edge (the real engine, in-process), the qdrant-client store over
+    qdrant-client's in-memory mode (which does not enforce payload-index rules), pgvector, and a
+    real Qdrant server when QDRANT_URL is set."""
     store: VectorStore
     if request.param == "edge":
         store = EdgeStore(tmp_path / "edge")
     elif request.param == "pgvector":
         request.getfixturevalue("pgvector_db")  # tables live in the test's transaction
         store = PgVectorStore(prefix="t")
+    elif request.param == "server":
+        url = get_env().qdrant_url
+        if not url:
+            pytest.skip("QDRANT_URL is not set (no Qdrant server here)")
+        store = ServerStore.connect(url, get_env().qdrant_api_key, f"t{uuid.uuid4().hex[:8]}")
     else:
         store = ServerStore(QdrantClient(location=":memory:"), prefix="t")
     store.ensure_collection("things", DIM, INDEXES)  # type: ignore[arg-type]
     yield store
+    if request.param == "server":
+        store.drop_collection("things")  # a real server keeps it otherwise
     store.close()
 
 
@@ -158,6 +176,53 @@ def test_facet_counts(any_store: VectorStore) -> None:
     }
 
 
+def test_facet_on_a_key_without_a_payload_index(any_store: VectorStore) -> None:
+    # Qdrant refuses to facet an unindexed key ("No appropriate index for faceting"): Edge and a
+    # server do, qdrant-client's in-memory mode does not.
+    any_store.upsert("things", _points())
+    assert dict(any_store.facet("things", "kind")) == {"Course": 6, "Video": 6}
+    assert dict(any_store.facet("things", "kind", Filter(must={"f_topic": ["math"]}))) == {
+        "Course": 2,
+        "Video": 2,
+    }
+
+
+def test_server_store_indexes_a_faceted_key_once() -> None:
+    # qdrant-client's in-memory mode accepts facets on unindexed keys; a server does not, so
+    # the store must ask for the index itself (recorded here, since only a server enforces it).
+    client = QdrantClient(location=":memory:")
+    created: list[str] = []
+    real = client.create_payload_index
+
+    def spy(collection_name: str, field_name: str, **kwargs: object) -> object:
+        created.append(field_name)
+        return real(collection_name, field_name=field_name, **kwargs)  # type: ignore[arg-type]
+
+    client.create_payload_index = spy  # type: ignore[method-assign]
+    store = ServerStore(client, prefix="t")
+    store.ensure_collection("things", DIM, INDEXES)  # type: ignore[arg-type]
+    assert sorted(created) == sorted(INDEXES)
+    store.upsert("things", _points())
+    created.clear()
+    store.facet("things", "kind")
+    store.facet("things", "kind")
+    store.facet("things", "f_topic")
+    assert created == ["kind"]
+
+
+def test_every_facet_key_has_a_payload_index() -> None:
+    # The aggregations of vector search facet the bare filter names (learn.vectors.search).
+    assert set(RESOURCE_FILTERS) <= set(resource_indexes())
+    assert set(CONTENT_FILE_FILTERS) <= set(content_file_indexes())
+
+
+def test_a_url_without_a_port_is_used_as_given() -> None:
+    store = ServerStore.connect("https://qdrant.invalid", None, "t")
+    assert store.client._client.rest_uri == "https://qdrant.invalid"  # not :6333
+    store = ServerStore.connect("http://qdrant.invalid:7000", None, "t")
+    assert store.client._client.rest_uri == "http://qdrant.invalid:7000"
+
+
 def test_delete_set_payload_and_delete_where(any_store: VectorStore) -> None:
     points = _points()
     any_store.upsert("things", points)
@@ -176,6 +241,17 @@ def test_dimension_mismatch_is_reported(any_store: VectorStore) -> None:
     any_store.upsert("things", _points(2))
     with pytest.raises(VectorStoreError):
         any_store.ensure_collection("things", DIM * 2, INDEXES)  # type: ignore[arg-type]
+
+
+def test_drop_collection_and_create_it_again(any_store: VectorStore) -> None:
+    any_store.upsert("things", _points(3))
+    any_store.drop_collection("things")
+    with pytest.raises(VectorStoreError):
+        any_store.count("things")
+    any_store.ensure_collection("things", DIM, INDEXES)  # type: ignore[arg-type]
+    assert any_store.count("things") == 0
+    any_store.upsert("things", _points(3))
+    assert dict(any_store.facet("things", "f_topic")) == {"art": 2, "math": 1, "physics": 1}
 
 
 def test_missing_collection_is_an_error(any_store: VectorStore) -> None:

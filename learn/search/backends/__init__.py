@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import threading
 
-from learn.search.backends.base import SearchBackend, SearchUnavailable
+from learn.search.backends.base import SearchBackend, SearchUnavailable, SearchWriteError
 
-__all__ = ["SearchBackend", "SearchUnavailable", "get_backend", "reset_backend"]
+__all__ = [
+    "SearchBackend",
+    "SearchUnavailable",
+    "SearchWriteError",
+    "get_backend",
+    "reset_backend",
+]
 
 _lock = threading.Lock()
 _backend: SearchBackend | None = None
@@ -19,7 +25,9 @@ def _build() -> SearchBackend:
     if env.opensearch_url:
         from learn.search.backends.opensearch import OpenSearchBackend
 
-        return OpenSearchBackend.from_url(env.opensearch_url, prefix=env.opensearch_index)
+        return OpenSearchBackend.from_url(
+            env.opensearch_url, prefix=env.opensearch_index, replicas=env.opensearch_replicas
+        )
     from learn.search.backends.tantivy import TantivyBackend
 
     return TantivyBackend(env.var_dir / "search")

@@ -10,7 +10,13 @@ from learn.search.query import IndexDocument, IndexName, IndexStatus, SearchQuer
 
 
 class SearchUnavailable(RuntimeError):
-    """The engine cannot be reached; callers answer 503 and keep queued updates."""
+    """The engine cannot be reached or is overloaded (429/503); callers answer 503 and keep
+    queued updates."""
+
+
+class SearchWriteError(RuntimeError):
+    """The engine answered but refused some writes (a bulk item failed): the operation failed,
+    queued updates are kept and a rebuild does not swap."""
 
 
 ProgressCallback = Callable[[int], None]

@@ -3,6 +3,21 @@
 Request bodies are built by pure functions (``index_settings``, ``search_body``, ``bulk_chunks``)
 and responses parsed by ``parse_search_response``, so they are tested without a server.
 Content files live in their own ``content_file`` index (MIT Learn nests them as child documents).
+
+Engine behaviours this adapter relies on (OpenSearch documentation; the offline tests enforce them
+through ``tests/search/opensearch_double.py``):
+
+- a write is visible to searches only after a refresh: ``rebuild`` refreshes the new indexes
+  before it swaps the aliases (as MIT Learn does), ``refresh()`` makes every write visible now;
+- ``_bulk`` answers 200 even when items fail: every item is checked, a 429/503 item is
+  ``SearchUnavailable`` (callers answer 503 and keep queued updates), any other failure
+  ``SearchWriteError``; a failed rebuild never swaps;
+- ``from + size`` above ``index.max_result_window`` is a 400: requests are capped to the window;
+- ``_search`` with no index searches every index of the cluster: a query that leaves no index is
+  answered empty without a request;
+- keyword searches use ``dfs_query_then_fetch`` (MIT Learn's choice): term statistics across all
+  shards of all searched indexes, not per shard;
+- synonyms (``synonym_graph``) apply at search time only (``search_analyzer``), as documented.
 """
 
 from __future__ import annotations
@@ -11,9 +26,15 @@ import json
 import logging
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
-from learn.search.backends.base import ProgressCallback, SearchBackend, SearchUnavailable
+from learn.search.backends.base import (
+    ProgressCallback,
+    SearchBackend,
+    SearchUnavailable,
+    SearchWriteError,
+)
 from learn.search.documents import FACET_FIELDS, course_number_forms, index_fields
 from learn.search.query import (
     BOOLEAN_FACETS,
@@ -39,6 +60,13 @@ RESOURCE_TYPES = (
 )
 INDEX_TYPES = (*RESOURCE_TYPES, "content_file")
 MAX_REQUEST_BYTES = 10 * 1024 * 1024
+# OpenSearch's default index.max_result_window, set explicitly on every index: from + size beyond
+# it is a 400 from the engine, so requests are capped to it.
+MAX_RESULT_WINDOW = 10_000
+# Item or response statuses that mean "try again later", not "this request is wrong".
+UNAVAILABLE_STATUSES = frozenset({429, 502, 503, 504})
+# Content files considered for the content_file_score_weight blend (their resources' scores).
+CHILD_WINDOW = 200
 AGG_SIZE = 10000
 TEXT_FIELDS = {
     "title": 5,
@@ -94,9 +122,15 @@ def synonym_rules() -> list[str]:
     return [", ".join(group) for group in SYNONYM_GROUPS]
 
 
-def index_settings() -> dict[str, Any]:
-    """Settings and mappings of every backing index (same for all types)."""
-    text = {"type": "text", "analyzer": "custom_english"}
+def index_settings(replicas: int = 2, refresh_interval: str = "1s") -> dict[str, Any]:
+    """Settings and mappings of every backing index (same for all types). Synonyms are applied at
+    search time only (``search_analyzer``): OpenSearch documents ``synonym_graph`` for search
+    analyzers, at index time multi-word synonyms shift positions and phrases stop matching."""
+    text = {
+        "type": "text",
+        "analyzer": "custom_english",
+        "search_analyzer": "custom_english_search",
+    }
     numbers = [
         "views",
         "completeness",
@@ -119,8 +153,9 @@ def index_settings() -> dict[str, Any]:
     return {
         "settings": {
             "number_of_shards": 2,
-            "number_of_replicas": 2,
-            "refresh_interval": "60s",
+            "number_of_replicas": replicas,
+            "refresh_interval": refresh_interval,
+            "max_result_window": MAX_RESULT_WINDOW,
             "analysis": {
                 "filter": {
                     "synonym_filter": {
@@ -146,6 +181,16 @@ def index_settings() -> dict[str, Any]:
                         "tokenizer": "standard",
                         "filter": [
                             "lowercase",
+                            "english_possessive_stemmer",
+                            "english_stop",
+                            "english_stemmer",
+                        ],
+                    },
+                    "custom_english_search": {
+                        "type": "custom",
+                        "tokenizer": "standard",
+                        "filter": [
+                            "lowercase",
                             "synonym_filter",
                             "english_possessive_stemmer",
                             "english_stop",
@@ -155,7 +200,7 @@ def index_settings() -> dict[str, Any]:
                     "trigram": {
                         "type": "custom",
                         "tokenizer": "standard",
-                        "filter": ["lowercase", "synonym_filter", "shingle_2_3"],
+                        "filter": ["lowercase", "shingle_2_3"],
                     },
                 },
                 "normalizer": {"lowercase": {"type": "custom", "filter": ["lowercase"]}},
@@ -171,7 +216,13 @@ def index_settings() -> dict[str, Any]:
                         "kind": {"type": "keyword"},
                         "title": {
                             **text,
-                            "fields": {"trigram": {"type": "text", "analyzer": "trigram"}},
+                            "fields": {
+                                "trigram": {
+                                    "type": "text",
+                                    "analyzer": "trigram",
+                                    "search_analyzer": "trigram",
+                                }
+                            },
                         },
                         **{name: text for name in TEXT_FIELDS if name != "title"},
                         "course_number": {"type": "keyword", "normalizer": "lowercase"},
@@ -281,7 +332,15 @@ def text_query(query: SearchQuery) -> dict[str, Any] | None:
         )
     for phrase in parsed.phrases:
         must.append({"multi_match": {"query": phrase, "type": "phrase", "fields": fields}})
-    words = " ".join(parsed.words())
+    all_words = parsed.words()
+    # The last word may be unfinished ("introduction to algo"): it is its own required clause,
+    # matched as a whole (typo-tolerant) word or as the prefix of a word, never inside the
+    # all-words match where "algo" would have to be a whole word.
+    complete = list(all_words)
+    if parsed.prefix_word and complete and complete[-1] == parsed.prefix_word:
+        complete.pop()
+    words = " ".join(all_words)
+    complete_words = " ".join(complete)
     # "some": a document needs half of the words (the fallback when all of them find too little).
     match: dict[str, Any] = (
         {"operator": "and"}
@@ -290,12 +349,13 @@ def text_query(query: SearchQuery) -> dict[str, Any] | None:
     )
     if words:
         mode = query.tuning.search_mode  # "hybrid" is fused above the engine: ranked as phrase
-        if mode in ("best_fields", "most_fields"):
+        kind = mode if mode in ("best_fields", "most_fields") else "best_fields"
+        if complete_words:
             must.append(
                 {
                     "multi_match": {
-                        "query": words,
-                        "type": mode,
+                        "query": complete_words,
+                        "type": kind,
                         "fields": fields,
                         **match,
                         "fuzziness": "AUTO:4,8",
@@ -303,18 +363,33 @@ def text_query(query: SearchQuery) -> dict[str, Any] | None:
                     }
                 }
             )
-        else:
-            must.append(
-                {
-                    "multi_match": {
-                        "query": words,
-                        "type": "best_fields",
-                        "fields": fields,
-                        **match,
-                        "fuzziness": "AUTO:4,8",
-                    }
+        if parsed.prefix_word:
+            last = {
+                "bool": {
+                    "should": [
+                        {
+                            "multi_match": {
+                                "query": parsed.prefix_word,
+                                "type": kind,
+                                "fields": fields,
+                                "fuzziness": "AUTO:4,8",
+                                "prefix_length": 0,
+                            }
+                        },
+                        {
+                            "multi_match": {
+                                "query": parsed.prefix_word,
+                                "type": "phrase_prefix",
+                                "fields": fields,
+                            }
+                        },
+                    ],
+                    "minimum_should_match": 1,
                 }
-            )
+            }
+            # "some": the unfinished word is one of the words half of which must match.
+            (must if query.word_match != "some" or not complete_words else should).append(last)
+        if mode not in ("best_fields", "most_fields"):
             should.append(
                 {
                     "multi_match": {
@@ -327,7 +402,10 @@ def text_query(query: SearchQuery) -> dict[str, Any] | None:
                 }
             )
         if parsed.prefix_word:
-            should.append({"prefix": {"search.title": {"value": parsed.prefix_word, "boost": 2}}})
+            # A title starting with the unfinished word ranks first (search-as-you-type).
+            should.append(
+                {"prefix": {"search.title": {"value": parsed.prefix_word.lower(), "boost": 2}}}
+            )
         if query.index == "resource" and not parsed.course_numbers:
             # The query is the subject a first course introduces ("Introduction to <query>").
             should.append(
@@ -341,12 +419,69 @@ def text_query(query: SearchQuery) -> dict[str, Any] | None:
     return {"bool": {"must": must, "should": should}}
 
 
-def search_body(query: SearchQuery, now: float) -> dict[str, Any]:
-    """The complete request body for one query (post_filter + per-facet filtered aggregations)."""
+def child_body(query: SearchQuery) -> dict[str, Any] | None:
+    """The content files matching a resource query's text (their resources gain the files'
+    average score times ``content_file_score_weight``: MIT Learn's ``has_child`` clause, here
+    across two indexes); None when the weight or the text leaves nothing to ask."""
+    if query.index != "resource" or query.tuning.content_file_score_weight <= 0:
+        return None
+    text = text_query(replace(query, index="content_file"))
+    if text is None:
+        return None
+    return {
+        "query": {"bool": {"filter": [{"term": {"search.kind": "content_file"}}], "must": [text]}},
+        "size": CHILD_WINDOW,
+        "_source": ["search.n.parent_id"],
+        "track_total_hits": False,
+    }
+
+
+def child_scores(query: SearchQuery, response: dict[str, Any]) -> dict[int, float]:
+    weight = query.tuning.content_file_score_weight
+    totals: dict[int, list[float]] = {}
+    for hit in response.get("hits", {}).get("hits", []):
+        parent = (((hit.get("_source") or {}).get("search") or {}).get("n") or {}).get("parent_id")
+        if parent:
+            totals.setdefault(int(parent), []).append(float(hit.get("_score") or 0.0))
+    return {rid: weight * sum(v) / len(v) for rid, v in totals.items()}
+
+
+def suggest_body(query: SearchQuery) -> dict[str, Any] | None:
+    """Did-you-mean from the titles' words (MIT Learn's phrase suggester on the trigram field)."""
+    parsed = parse(query.text)
+    if parsed.empty or query.index != "resource":
+        return None
+    return {
+        "text": parsed.raw,
+        "title": {
+            "phrase": {
+                "field": "search.title.trigram",
+                "size": 1,
+                "gram_size": 3,
+                "max_errors": 3,
+                "direct_generator": [{"field": "search.title.trigram", "suggest_mode": "missing"}],
+            }
+        },
+    }
+
+
+def search_body(
+    query: SearchQuery, now: float, children: dict[int, float] | None = None
+) -> dict[str, Any]:
+    """The complete request body for one query (post_filter + per-facet filtered aggregations);
+    ``children``: resource ids with the score their matching content files give them."""
     base_filter: list[dict[str, Any]] = [{"term": {"search.kind": query.index}}]
     if query.index == "resource" and not query.show_ocw_files:
         base_filter.append({"bool": {"must_not": [{"term": {"search.f.hidden_ocw_file": "true"}}]}})
     text = text_query(query)
+    if text is not None and children:
+        by_files = [
+            {"constant_score": {"filter": {"term": {"search.id": rid}}, "boost": score}}
+            for rid, score in sorted(children.items())
+        ]
+        text = {
+            "bool": {"should": [text, {"bool": {"should": by_files}}], "minimum_should_match": 1}
+        }
     main: dict[str, Any] = {"bool": {"filter": base_filter}}
     if text is not None and query.sort and query.also_ids:
         # Sorted hybrid: the text's matches plus the dense candidates, in the field's order.
@@ -375,10 +510,11 @@ def search_body(query: SearchQuery, now: float) -> dict[str, Any]:
                 "boost_mode": "replace",
             }
         }
+    offset = min(query.offset, MAX_RESULT_WINDOW)
     body: dict[str, Any] = {
         "query": main,
-        "from": query.offset,
-        "size": query.limit,
+        "from": offset,
+        "size": max(0, min(query.limit, MAX_RESULT_WINDOW - offset)),
         "track_total_hits": True,
         "_source": ["resource"],
     }
@@ -389,10 +525,11 @@ def search_body(query: SearchQuery, now: float) -> dict[str, Any]:
         body["sort"] = SORTS.get(query.sort or "featured", SORTS["featured"]) + [
             {"search.id": "asc"}
         ]
-    elif query.tuning.min_score:
-        body["min_score"] = query.tuning.min_score
     if query.explain:
         body["explain"] = True
+    suggest = suggest_body(query)
+    if suggest:
+        body["suggest"] = suggest
     if query.aggregations:
         aggs: dict[str, Any] = {}
         for name in query.aggregations:
@@ -491,7 +628,14 @@ def parse_search_response(query: SearchQuery, response: dict[str, Any]) -> Searc
             }
             for b in buckets
         ]
-    return SearchResult(total=total, hits=hits, aggregations=aggregations)
+    suggest: list[str] = []
+    raw = parse(query.text).raw.lower()
+    for entry in (response.get("suggest") or {}).get("title", []):
+        for option in entry.get("options", []):
+            text = str(option.get("text", ""))
+            if text and text.lower() != raw and text not in suggest:
+                suggest.append(text)
+    return SearchResult(total=total, hits=hits, aggregations=aggregations, suggest=suggest[:1])
 
 
 # ------------------------------------------------------------------ the adapter
@@ -500,20 +644,35 @@ def parse_search_response(query: SearchQuery, response: dict[str, Any]) -> Searc
 class OpenSearchBackend(SearchBackend):
     name = "opensearch"
 
-    def __init__(self, client: Any, prefix: str = "learn") -> None:
+    def __init__(
+        self,
+        client: Any,
+        prefix: str = "learn",
+        replicas: int = 2,
+        refresh_interval: str = "1s",
+    ) -> None:
         self.client = client
         self.prefix = prefix
+        self.replicas = replicas
+        self.refresh_interval = refresh_interval
+        # Default aliases known to exist (they only disappear when someone deletes them by hand:
+        # a write then fails and the cache is forgotten).
+        self._known_aliases: set[str] = set()
 
     @classmethod
-    def from_url(cls, url: str, prefix: str = "learn") -> OpenSearchBackend:
+    def from_url(cls, url: str, prefix: str = "learn", replicas: int = 2) -> OpenSearchBackend:
         from opensearchpy import OpenSearch
 
-        return cls(OpenSearch(hosts=[url], timeout=30), prefix=prefix)
+        return cls(OpenSearch(hosts=[url], timeout=30), prefix=prefix, replicas=replicas)
+
+    def settings(self) -> dict[str, Any]:
+        return index_settings(replicas=self.replicas, refresh_interval=self.refresh_interval)
 
     def alias(self, doc_type: str, role: str = "default") -> str:
         return f"{self.prefix}_{doc_type}_{role}"
 
     def search_indexes(self, query: SearchQuery) -> str:
+        """The aliases a query searches, comma-separated; "" when its filters leave none."""
         if query.index == "content_file":
             return self.alias("content_file")
         types = query.filters.get("resource_type") or RESOURCE_TYPES
@@ -523,54 +682,98 @@ class OpenSearchBackend(SearchBackend):
 
     def _call(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
         from opensearchpy.exceptions import ConnectionError as OSConnectionError
-        from opensearchpy.exceptions import ConnectionTimeout
+        from opensearchpy.exceptions import ConnectionTimeout, TransportError
 
         try:
             return fn(*args, **kwargs)
         except (OSConnectionError, ConnectionTimeout) as exc:
             raise SearchUnavailable(f"OpenSearch unreachable: {exc}") from exc
+        except TransportError as exc:
+            if isinstance(exc.status_code, int) and exc.status_code in UNAVAILABLE_STATUSES:
+                raise SearchUnavailable(f"OpenSearch busy ({exc.status_code}): {exc}") from exc
+            raise
 
     def _ensure_indexes(self) -> None:
         for doc_type in INDEX_TYPES:
             alias = self.alias(doc_type)
+            if alias in self._known_aliases:
+                continue
             if not self._call(self.client.indices.exists_alias, name=alias):
                 name = f"{self.prefix}_{doc_type}_{uuid.uuid4().hex}"
-                self._call(self.client.indices.create, index=name, body=index_settings())
+                self._call(self.client.indices.create, index=name, body=self.settings())
                 self._call(
                     self.client.indices.update_aliases,
                     body={"actions": [{"add": {"index": name, "alias": alias}}]},
                 )
+            self._known_aliases.add(alias)
 
-    def _write_targets(self, doc_type: str) -> list[str]:
+    def _reindexing_aliases(self) -> set[str]:
+        """The ``_reindexing`` aliases that exist now (a rebuild may run in another process):
+        one request per write, never cached."""
+        from opensearchpy.exceptions import NotFoundError
+
+        try:
+            found = self._call(self.client.indices.get_alias, name=f"{self.prefix}_*_reindexing")
+        except NotFoundError:
+            return set()
+        return {alias for info in found.values() for alias in info.get("aliases", {})}
+
+    def _targets(self, doc_type: str, reindexing: set[str]) -> list[str]:
         targets = [self.alias(doc_type)]
-        reindexing = self.alias(doc_type, "reindexing")
-        if self._call(self.client.indices.exists_alias, name=reindexing):
-            targets.append(reindexing)  # live writes reach the index being built too
+        if self.alias(doc_type, "reindexing") in reindexing:
+            targets.append(self.alias(doc_type, "reindexing"))  # the index being built too
         return targets
 
     def _bulk(self, actions: list[tuple[dict[str, Any], dict[str, Any] | None]]) -> None:
+        """Send ``actions``; any failed item fails the whole call (nothing is swallowed)."""
         for body in bulk_chunks(actions):
             result = self._call(self.client.bulk, body=body)
-            if result.get("errors"):
-                failed = [i for i in result.get("items", []) if "error" in next(iter(i.values()))]
-                logger.warning("opensearch bulk: %d failed items", len(failed))
+            if not result.get("errors"):
+                continue
+            failed = [
+                next(iter(item.values()))
+                for item in result.get("items", [])
+                if "error" in next(iter(item.values()))
+            ]
+            statuses = {int(f.get("status") or 0) for f in failed}
+            first = failed[0]["error"] if failed else result
+            message = f"opensearch bulk: {len(failed)} failed items, first: {first}"
+            if statuses & UNAVAILABLE_STATUSES:
+                raise SearchUnavailable(message)
+            self._known_aliases.clear()  # an alias deleted by hand is recreated next time
+            raise SearchWriteError(message)
 
     def index(self, documents: Iterable[IndexDocument]) -> int:
         self._ensure_indexes()
+        reindexing = self._reindexing_aliases()
         actions: list[tuple[dict[str, Any], dict[str, Any] | None]] = []
         count = 0
         for doc in documents:
-            for target in self._write_targets(type_of(doc)):
+            doc_type = type_of(doc)
+            for target in self._targets(doc_type, reindexing):
                 actions.append(({"index": {"_index": target, "_id": doc.id}}, document_body(doc)))
+            if doc_type != "content_file":
+                # A resource whose type changed leaves its old type's index.
+                for other in RESOURCE_TYPES:
+                    if other != doc_type:
+                        for target in self._targets(other, reindexing):
+                            actions.append(({"delete": {"_index": target, "_id": doc.id}}, None))
             count += 1
         self._bulk(actions)
         return count
 
     def delete(self, index: IndexName, ids: Iterable[str]) -> int:
         id_list = list(ids)
+        if not id_list:
+            return 0
+        self._ensure_indexes()
+        reindexing = self._reindexing_aliases()
         types = ("content_file",) if index == "content_file" else RESOURCE_TYPES
         actions: list[tuple[dict[str, Any], dict[str, Any] | None]] = [
-            ({"delete": {"_index": self.alias(t), "_id": i}}, None) for t in types for i in id_list
+            ({"delete": {"_index": target, "_id": i}}, None)
+            for t in types
+            for target in self._targets(t, reindexing)
+            for i in id_list
         ]
         self._bulk(actions)
         return len(id_list)
@@ -578,21 +781,57 @@ class OpenSearchBackend(SearchBackend):
     def delete_content_files_of(self, resource_ids: Iterable[int]) -> int:
         ids = [str(i) for i in resource_ids]
         if ids:
+            self._ensure_indexes()
+            targets = self._targets("content_file", self._reindexing_aliases())
             self._call(
                 self.client.delete_by_query,
-                index=self.alias("content_file"),
+                index=",".join(targets),
                 body={"query": {"terms": {"search.f.resource_id": ids}}},
+                refresh=True,  # delete_by_query's own refresh: the removal is visible now
             )
         return len(ids)
+
+    def refresh(self) -> None:
+        """Make every write so far visible to searches now (OpenSearch shows writes only after a
+        refresh, every ``refresh_interval``); tests and one-off scripts call it."""
+        self._call(self.client.indices.refresh, index=f"{self.prefix}_*")
 
     def search(self, query: SearchQuery) -> SearchResult:
         import time
 
-        body = search_body(query, time.time())
-        response = self._call(self.client.search, index=self.search_indexes(query), body=body)
+        indexes = self.search_indexes(query)
+        if not indexes:
+            # No index can hold a match; "" would be `/_search`, every index of the cluster.
+            return SearchResult(total=0, hits=[], aggregations={a: [] for a in query.aggregations})
+        params: dict[str, Any] = {}
+        children: dict[int, float] = {}
+        if not parse(query.text).empty:
+            params["search_type"] = "dfs_query_then_fetch"  # MIT Learn's choice for text
+            files = child_body(query)
+            if files is not None:
+                response = self._call(
+                    self.client.search, index=self.alias("content_file"), body=files, **params
+                )
+                children = child_scores(query, response)
+        body = search_body(query, time.time(), children)
+        if params:
+            floor = self._min_score(query, indexes, body, params)
+            if floor:
+                body["min_score"] = floor
+                if "sort" in body:
+                    body["track_scores"] = True
+        response = self._call(self.client.search, index=indexes, body=body, **params)
         result = parse_search_response(query, response)
+        if result.total == 0 and not result.suggest and "suggest" in body:
+            # Nothing matched in the filtered types: suggest from every resource's titles.
+            result.suggest = self._suggest_everywhere(query, body["suggest"])
         if query.explain:
-            result.debug = {"engine": self.name, "request": body}
+            result.debug = {
+                "engine": self.name,
+                "request": body,
+                "params": params,
+                "content_file_scores": {str(k): v for k, v in children.items()},
+            }
         return result
 
     def percolator_alias(self) -> str:
@@ -623,31 +862,62 @@ class OpenSearchBackend(SearchBackend):
             response = self._call(self.client.search, index=index, body=percolate_body(chunk, docs))
             found.update(parse_percolate_response(response, docs))
         return found
+    def _suggest_everywhere(self, query: SearchQuery, suggest: dict[str, Any]) -> list[str]:
+        from opensearchpy.exceptions import NotFoundError
+
+        try:
+            response = self._call(
+                self.client.search,
+                index=f"{self.prefix}_all_default",
+                body={"size": 0, "track_total_hits": False, "suggest": suggest},
+            )
+        except NotFoundError:
+            return []
+        return parse_search_response(replace(query, aggregations=()), response).suggest
+
+    def _min_score(
+        self, query: SearchQuery, indexes: str, body: dict[str, Any], params: dict[str, Any]
+    ) -> float:
+        """The absolute floor of ``min_score``, which is a percentage of the best final score
+        (the Tuning's definition, as the embedded engine applies it): one size-1 request finds
+        the best score of the same query and filters."""
+        share = min(max(query.tuning.min_score, 0.0), 100.0) / 100.0
+        if not share or query.also_ids:
+            return 0.0
+        probe = {
+            "query": body["query"],
+            "size": 1,
+            "from": 0,
+            "_source": False,
+            "track_total_hits": False,
+            **({"post_filter": body["post_filter"]} if "post_filter" in body else {}),
+        }
+        best = self._call(self.client.search, index=indexes, body=probe, **params)
+        top = best.get("hits", {}).get("max_score")
+        return float(top) * share if top else 0.0
 
     def rebuild(
         self, documents: Iterable[IndexDocument], progress: ProgressCallback | None = None
     ) -> int:
-        """Build new indexes behind ``_reindexing`` aliases, then swap every alias atomically."""
+        """Build new indexes behind ``_reindexing`` aliases, refresh them, then swap every alias
+        atomically. Any failure (a failed bulk item included) drops the new indexes, no swap."""
         new: dict[str, str] = {}
-        for doc_type in INDEX_TYPES:
-            if self._call(
-                self.client.indices.exists_alias, name=self.alias(doc_type, "reindexing")
-            ):
-                raise RuntimeError(f"a reindex of {doc_type} is already running")
-        for doc_type in INDEX_TYPES:
-            name = f"{self.prefix}_{doc_type}_{uuid.uuid4().hex}"
-            self._call(self.client.indices.create, index=name, body=index_settings())
-            self._call(
-                self.client.indices.update_aliases,
-                body={
-                    "actions": [
-                        {"add": {"index": name, "alias": self.alias(doc_type, "reindexing")}}
-                    ]
-                },
-            )
-            new[doc_type] = name
-        count = 0
+        if self._reindexing_aliases():
+            raise RuntimeError("a reindex is already running")
         try:
+            for doc_type in INDEX_TYPES:
+                name = f"{self.prefix}_{doc_type}_{uuid.uuid4().hex}"
+                self._call(self.client.indices.create, index=name, body=self.settings())
+                new[doc_type] = name
+                self._call(
+                    self.client.indices.update_aliases,
+                    body={
+                        "actions": [
+                            {"add": {"index": name, "alias": self.alias(doc_type, "reindexing")}}
+                        ]
+                    },
+                )
+            count = 0
             batch: list[tuple[dict[str, Any], dict[str, Any] | None]] = []
             for doc in documents:
                 batch.append(
@@ -663,19 +933,22 @@ class OpenSearchBackend(SearchBackend):
                 self._bulk(batch)
                 if progress:
                     progress(len(batch))
-        except Exception:
+            # Searches see the new indexes the moment the aliases move: refresh first.
+            self._call(self.client.indices.refresh, index=",".join(new.values()))
+            self._call(self.client.indices.update_aliases, body=swap_actions(self, new))
+        except BaseException:
             for name in new.values():
                 self._call(self.client.indices.delete, index=name, ignore_unavailable=True)
             raise
-        self._call(self.client.indices.update_aliases, body=swap_actions(self, new))
+        self._known_aliases = {self.alias(t) for t in INDEX_TYPES}
         return count
 
     def old_indexes(self, doc_type: str) -> list[str]:
+        from opensearchpy.exceptions import NotFoundError
+
         try:
             found = self._call(self.client.indices.get_alias, name=self.alias(doc_type))
-        except SearchUnavailable:
-            raise
-        except Exception:
+        except NotFoundError:
             return []
         return list(found)
 

@@ -59,6 +59,7 @@ class EdgeStore:
         self.root = root
         self._shards: dict[str, qe.EdgeShard] = {}
         self._lock = threading.RLock()
+        self._indexed: dict[str, set[str]] = {}  # payload keys with an index, per shard
 
     # ------------------------------------------------------------------ shards
     def _path(self, name: str) -> Path:
@@ -108,6 +109,7 @@ class EdgeStore:
             for key, kind in indexes.items():
                 if key not in existing:
                     shard.update(qe.UpdateOperation.create_field_index(key, _SCHEMAS[kind]))
+            self._indexed[name] = existing | set(indexes)
             stored = self._stored_dim(shard)
             if stored is not None and stored != dim:
                 raise VectorStoreError(
@@ -126,6 +128,7 @@ class EdgeStore:
     def drop_collection(self, name: str) -> None:
         with self._lock:
             shard = self._shards.pop(name, None)
+            self._indexed.pop(name, None)
             if shard is not None:
                 shard.close()
             shutil.rmtree(self._path(name), ignore_errors=True)
@@ -213,7 +216,17 @@ class EdgeStore:
     def facet(
         self, name: str, key: str, flt: Filter | None = None, limit: int = 1000
     ) -> list[tuple[str, int]]:
-        response = self._open(name).facet(
+        """Counts of ``key``'s values. The engine facets only indexed payload keys ("No
+        appropriate index for faceting"): a key without an index gets a keyword index first."""
+        shard = self._open(name)
+        with self._lock:
+            known = self._indexed.get(name)
+            if known is None:
+                known = self._indexed[name] = set(shard.info().payload_schema)
+            if key not in known:
+                shard.update(qe.UpdateOperation.create_field_index(key, _SCHEMAS["keyword"]))
+                known.add(key)
+        response = shard.facet(
             qe.FacetRequest(key, limit=limit, exact=True, filter=_to_filter(flt))
         )
         return [(str(h.value), int(h.count)) for h in response.hits]
@@ -227,3 +240,4 @@ class EdgeStore:
             for shard in self._shards.values():
                 shard.close()
             self._shards.clear()
+            self._indexed.clear()

@@ -1,7 +1,9 @@
 """A Qdrant server or cluster through qdrant-client (used when ``QDRANT_URL`` is set).
 
-Tests run this code against qdrant-client's own local engine (``location=":memory:"``); no Qdrant
-server can be had on the build machine, so the network path itself stays unverified here.
+Tests run this code against qdrant-client's own local engine (``location=":memory:"``), which
+skips payload indexes and search parameters; the engine's rules (a facet needs a payload index)
+are checked on Qdrant Edge, the same engine in-process (see docs/engines.md). No Qdrant server can
+be had on the build machine, so the network path itself stays unverified here.
 """
 
 from __future__ import annotations
@@ -51,10 +53,13 @@ class ServerStore:
     def __init__(self, client: QdrantClient, prefix: str = "learn") -> None:
         self.client = client
         self.prefix = prefix
+        self._indexed: dict[str, set[str]] = {}  # payload keys known indexed, per collection
 
     @classmethod
     def connect(cls, url: str, api_key: str | None, prefix: str) -> ServerStore:
-        return cls(QdrantClient(url=url, api_key=api_key, timeout=10), prefix)
+        # port=None: a URL without a port is used as given (https://host → 443), where
+        # qdrant-client would otherwise append its default :6333; a URL's own port still wins.
+        return cls(QdrantClient(url=url, port=None, api_key=api_key, timeout=10), prefix)
 
     def _name(self, name: str) -> str:
         return f"{self.prefix}.{name}"
@@ -88,14 +93,20 @@ class ServerStore:
         existing = set((info.payload_schema or {}).keys())
         for key, kind in indexes.items():
             if key not in existing:
-                self._call(
-                    self.client.create_payload_index,
-                    full,
-                    field_name=key,
-                    field_schema=_SCHEMAS[kind],
-                )
+                self._create_index(full, key, kind)
+        self._indexed[full] = existing | set(indexes)
+
+    def _create_index(self, full: str, key: str, kind: IndexType) -> None:
+        self._call(
+            self.client.create_payload_index,
+            full,
+            field_name=key,
+            field_schema=_SCHEMAS[kind],
+            wait=True,
+        )
 
     def drop_collection(self, name: str) -> None:
+        self._indexed.pop(self._name(name), None)
         self._call(self.client.delete_collection, self._name(name))
 
     def upsert(self, name: str, points: Sequence[Point]) -> None:
@@ -183,9 +194,23 @@ class ServerStore:
         )
         return int(result.count)
 
+    def _ensure_facet_index(self, full: str) -> set[str]:
+        known = self._indexed.get(full)
+        if known is None:
+            info = self._call(self.client.get_collection, full)
+            known = self._indexed[full] = set((info.payload_schema or {}).keys())
+        return known
+
     def facet(
         self, name: str, key: str, flt: Filter | None = None, limit: int = 1000
     ) -> list[tuple[str, int]]:
+        """Counts of ``key``'s values. Qdrant facets only indexed payload keys ("No appropriate
+        index for faceting"): a key without an index gets a keyword index first."""
+        full = self._name(name)
+        known = self._ensure_facet_index(full)
+        if key not in known:
+            self._create_index(full, key, "keyword")
+            known.add(key)
         result = self._call(
             self.client.facet,
             self._name(name),

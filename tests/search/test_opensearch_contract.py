@@ -1,0 +1,49 @@
+"""The shared backend contract against the OpenSearch adapter, offline: the adapter talks to
+``FakeOpenSearch`` (tests/search/opensearch_double.py), a test fixture that enforces the engine
+behaviours the adapter relies on (refresh visibility, max_result_window, per-item bulk errors,
+alias actions, index existence) and answers the query DSL the adapter emits. The same suite runs
+against a real cluster in test_opensearch_live.py when OPENSEARCH_URL is set."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from backend_contract import BackendContract
+from opensearch_double import FakeOpenSearch, register_script
+
+from learn.search.backends.base import SearchBackend
+from learn.search.backends.opensearch import RANK_SCRIPT, OpenSearchBackend
+
+
+def rank_script(doc: Callable[[str], list[float]], params: dict[str, float], score: float) -> float:
+    """Python reading of the adapter's Painless ranking script (as the engine evaluates it: a
+    document without a value where the script reads ``.value`` is an error)."""
+    c = doc("search.n.completeness")[0] * params["p"] + (1 - params["p"])
+    age = doc("search.n.age_ts")[0]
+    decay = 1.0
+    if age >= 0 and params["scale"] > 0:
+        days = abs(params["now"] - age) / 86400.0
+        decay = max(0.0, (params["scale"] - days) / params["scale"])
+    prog = params["program_boost"] if doc("search.n.is_program")[0] > 0 else 1.0
+    intro = params["intro_boost"] if doc("search.n.is_intro")[0] > 0 else 1.0
+    found_values = doc("search.n.is_foundation")
+    found = params["foundation_boost"] if found_values and found_values[0] > 0 else 1.0
+    seq_values = doc("search.n.is_sequel")
+    seq = params["sequel_factor"] if seq_values and seq_values[0] > 0 else 1.0
+    return score * c * decay * prog * intro * found * seq
+
+
+register_script(RANK_SCRIPT, rank_script)
+
+
+class TestOpenSearchThroughDouble(BackendContract):
+    @pytest.fixture
+    def backend(self) -> OpenSearchBackend:
+        backend = OpenSearchBackend(FakeOpenSearch(), prefix="t", replicas=0)
+        backend.rebuild([])
+        return backend
+
+    def settle(self, backend: SearchBackend) -> None:
+        assert isinstance(backend, OpenSearchBackend)
+        backend.refresh()
