@@ -31,9 +31,10 @@ def test_score_fusion_min_max_normalises() -> None:
     assert fused["b"] == pytest.approx(0.25)
 
 
-def test_fuse_rejects_unknown_method() -> None:
-    with pytest.raises(ValueError):
-        fuse([], [], method="nope")  # type: ignore[arg-type]
+@pytest.mark.parametrize("method", ["nope", "weighted", "sum", "RRF", ""])
+def test_fuse_rejects_unknown_method(method: str) -> None:
+    with pytest.raises(ValueError, match="unknown fusion method"):
+        fuse([("a", 1.0)], [("b", 1.0)], method=method)  # type: ignore[arg-type]
 
 
 # ---------------------------------------------------------------- the whole order, not the top
@@ -83,6 +84,11 @@ def test_score_fusion_weights_belong_to_their_lists() -> None:
     assert [item for item, _ in score_fusion(lexical, dense, alpha=0.3)] == ["c", "b", "a"]
 
 
+def test_score_fusion_weighs_both_lists_equally_by_default() -> None:
+    fused = dict(score_fusion([("a", 2.0), ("b", 0.0)], [("b", 1.0), ("a", 0.0)]))
+    assert fused == {"a": pytest.approx(0.5), "b": pytest.approx(0.5)}
+
+
 def test_score_fusion_of_equal_scores_counts_each_as_the_best() -> None:
     fused = dict(score_fusion([("a", 3.0), ("b", 3.0)], [("c", 0.2)], alpha=0.5))
     assert fused == {"a": pytest.approx(0.5), "b": pytest.approx(0.5), "c": pytest.approx(0.5)}
@@ -128,3 +134,19 @@ def test_lexical_confidence_reads_only_the_top_hits() -> None:
     hits = [_hit("One"), _hit("Two"), _hit("Three"), _hit("Zebra")]
     assert lexical_confidence("zebra", hits) == 0.0
     assert lexical_confidence("zebra", hits[1:]) == 1.0
+
+
+def test_lexical_confidence_matches_words_by_their_first_five_letters() -> None:
+    # "essays" ~ "Essay" (same five letters); "stats" is not "State" (they share only four)
+    assert lexical_confidence("essays", [_hit("Essay Writing")]) == 1.0
+    assert lexical_confidence("stats", [_hit("State Politics")]) == 0.0
+
+
+def test_lexical_confidence_reads_an_instructor_listed_by_last_name_only() -> None:
+    person = {"last_name": "Strang"}
+    hit = Hit(id="1", score=1.0, source={"title": "Calculus", "runs": [{"instructors": [person]}]})
+    assert lexical_confidence("strang", [hit]) == 1.0
+
+
+def test_lexical_confidence_without_hits_is_zero() -> None:
+    assert lexical_confidence("linear algebra", []) == 0.0
