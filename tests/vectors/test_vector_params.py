@@ -88,7 +88,10 @@ def test_the_vector_search_answers_400_for_an_empty_topic(client: Any) -> None:
         ("aggregations=nope", {"aggregations": "invalid value(s) nope"}),
         ("colour=red&zz=1", {"colour": "unknown parameter", "zz": "unknown parameter"}),
         ("q=" + "x" * 2001, {"q": "at most 2000 characters allowed (got 2001)"}),
-        ("limit=0&free=maybe", {"limit": "must be between 1 and 1000", "free": "must be true or false, got 'maybe'"}),  # noqa: E501
+        (
+            "limit=0&free=maybe",
+            {"limit": "must be between 1 and 1000", "free": "must be true or false, got 'maybe'"},
+        ),
     ],
 )
 def test_refusals_name_each_parameter(query: str, errors: dict[str, str]) -> None:
