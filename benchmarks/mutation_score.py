@@ -12,6 +12,8 @@ an annotation, which ``from __future__ import annotations`` never evaluates).
     .venv/bin/python benchmarks/mutation_score.py --full     # every target, every function
     .venv/bin/python benchmarks/mutation_score.py --only fusion,webhook_auth
 
+The mutant is written into the checkout itself: run nothing else in the same checkout meanwhile
+(and after a killed run, ``git diff learn`` shows a mutant left behind; ``git checkout`` it).
 Runs are niced and serial (one test process at a time). Work files go under
 ``$LEARN_VAR_DIR/mutation`` (default ``var/mutation``). Exit status 1 when a target's score is
 below ``--fail-under`` (default 0: report only). Tests run on whatever database the environment
@@ -135,6 +137,9 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
         "return low + (high - low) * confidence**3",
         r"core/ReplaceBinaryOperator_Sub_Add",
     ): "LEXICAL_WEIGHT's low end is 0.0, so high - low == high + low",
+    ("webhook_auth", "return bool(cache.add(key, 1, timeout=seconds))", r"core/NumberReplacer"): (
+        "the value stored is never read: only whether the key was new counts"
+    ),
 }
 
 

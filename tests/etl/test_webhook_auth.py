@@ -130,6 +130,15 @@ def test_a_timestamp_that_is_not_unix_seconds_is_refused(stamp: str) -> None:
     assert (error.status, error.error) == (403, f"{TIMESTAMP_HEADER} must be Unix seconds")
 
 
+def test_unix_seconds_have_at_most_twelve_digits() -> None:
+    far = 10**11  # twelve digits
+    headers = signed_headers(SECRET, BODY, "far-future", timestamp=far)
+    verify_request(BODY, headers, SECRET, now=far)
+    headers = signed_headers(SECRET, BODY, "too-far", timestamp=10**12)
+    with pytest.raises(WebhookError, match="must be Unix seconds"):
+        verify_request(BODY, headers, SECRET, now=10**12)
+
+
 def test_the_skew_window_is_inclusive_on_both_sides() -> None:
     for now in (NOW + 300, NOW - 300):
         verify_request(BODY, _headers(), SECRET, now=now)
