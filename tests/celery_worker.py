@@ -63,9 +63,10 @@ def _worker_database(name: str) -> Iterator[str | None]:
 def _worker(
     environ: dict[str, str], var_dir: Path, name: str, redis_url: str, env: dict[str, str]
 ) -> Iterator[subprocess.Popen[bytes]]:
+    # LEARN_DEBUG: development settings (with DATABASE_URL a production worker refuses them)
     environ.update(
         REDIS_URL=redis_url, CELERY_TASK_ALWAYS_EAGER="false", LEARN_VAR_DIR=str(var_dir),
-        DJANGO_SETTINGS_MODULE="learn.config.settings", **env,
+        DJANGO_SETTINGS_MODULE="learn.config.settings", LEARN_DEBUG="true", **env,
     )  # fmt: skip
     migrate = "import django; django.setup(); from django.core.management import call_command; "
     migrate += "call_command('migrate', verbosity=0)"
