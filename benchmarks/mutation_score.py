@@ -137,6 +137,12 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
         "return low + (high - low) * confidence**3",
         r"core/ReplaceBinaryOperator_Sub_Add",
     ): "LEXICAL_WEIGHT's low end is 0.0, so high - low == high + low",
+    ("loader_guard", "if incoming == 0:", r"core/ReplaceComparisonOperator_Eq_LtE"): (
+        "incoming is a count of records, never negative"
+    ),
+    ("search_params", 'if raw is None or raw == "":', r"core/ReplaceComparisonOperator_Eq_LtE"): (
+        'for strings, raw <= "" holds exactly when raw == ""'
+    ),
     ("webhook_auth", "return bool(cache.add(key, 1, timeout=seconds))", r"core/NumberReplacer"): (
         "the value stored is never read: only whether the key was new counts"
     ),

@@ -155,3 +155,17 @@ def test_content_file_search() -> None:
     assert query.aggregations == ("platform",) and query.sort == "-id"
     assert _refusal("search_mode=phrase", content_file_search_query)["param"] == "search_mode"
     assert _refusal("run_id=", content_file_search_query)["detail"] == "run_id: must not be empty"
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("limit", "is not an integer"),
+        ("min_score", "is not a number"),
+        ("id", "is not an integer"),
+        ("resource_type", "is not a valid choice"),
+    ],
+)
+def test_a_long_bad_value_is_quoted_to_fifty_characters(name: str, message: str) -> None:
+    refusal = _refusal(f"{name}={'z' * 49}{'y' * 30}")
+    assert refusal["detail"] == f"{name}: '{'z' * 49}y' {message}"
