@@ -143,6 +143,9 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
     ("search_params", 'if raw is None or raw == "":', r"core/ReplaceComparisonOperator_Eq_LtE"): (
         'for strings, raw <= "" holds exactly when raw == ""'
     ),
+    ("vector_params", 'if raw is None or raw == "":', r"core/ReplaceComparisonOperator_Eq_LtE"): (
+        'for strings, raw <= "" holds exactly when raw == ""'
+    ),
     ("webhook_auth", "return bool(cache.add(key, 1, timeout=seconds))", r"core/NumberReplacer"): (
         "the value stored is never read: only whether the key was new counts"
     ),

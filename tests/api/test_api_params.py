@@ -53,3 +53,10 @@ def test_a_value_beyond_the_database_range_is_refused() -> None:
 def test_a_long_bad_value_is_quoted_shortened() -> None:
     detail = _detail(non_negative_int, "limit", "x" * 80)
     assert detail["detail"] == f"limit: {'x' * 50!r} is not a non-negative integer"
+
+
+def test_the_limit_is_the_databases_bigint_range() -> None:
+    # PostgreSQL's bigint: 9223372036854775807 is the largest offset a query can carry
+    assert non_negative_int("offset", "9223372036854775807") == 9223372036854775807
+    detail = _detail(non_negative_int, "offset", "9223372036854775808")
+    assert detail["detail"] == "offset: must be at most 9223372036854775807"
