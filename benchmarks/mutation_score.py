@@ -154,6 +154,15 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
     ("vector_params", 'if raw is None or raw == "":', r"core/ReplaceComparisonOperator_Eq_LtE"): (
         'for strings, raw <= "" holds exactly when raw == ""'
     ),
+    ("webhook_auth", "*,", r"core/ReplaceBinaryOperator_Mul_Div"): (
+        "cosmic-ray reads the keyword-only marker as an operator: '/' makes the parameters"
+        " before it positional-only, and every caller passes them by position already"
+    ),
+    (
+        "webhook_auth",
+        "secret: str, body: bytes, delivery: str, *, timestamp: int | None = None",
+        r"core/ReplaceBinaryOperator_Mul_Div",
+    ): "as above: the keyword-only marker '*' becomes the positional-only marker '/'",
     ("webhook_auth", "return bool(cache.add(key, 1, timeout=seconds))", r"core/NumberReplacer"): (
         "the value stored is never read: only whether the key was new counts"
     ),
