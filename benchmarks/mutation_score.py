@@ -148,6 +148,14 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
     ("loader_guard", "if incoming == 0:", r"core/ReplaceComparisonOperator_Eq_LtE"): (
         "incoming is a count of records, never negative"
     ),
+    ("loader_guard", "for start in range(0, len(stale), 500):", r"core/NumberReplacer"): (
+        "the batch size of the unpublish updates: every stale row is updated in any batching"
+    ),
+    (
+        "loader_guard",
+        "LearningResource.objects.filter(id__in=stale[start : start + 500]).update(",
+        r"core/NumberReplacer",
+    ): "as above (499: rows overlap and are updated twice; 501: batches overlap the next)",
     ("search_params", 'if raw is None or raw == "":', r"core/ReplaceComparisonOperator_Eq_LtE"): (
         'for strings, raw <= "" holds exactly when raw == ""'
     ),

@@ -29,7 +29,7 @@ def _records(count: int, start: int = 0) -> list[ResourceRecord]:
             platform="podcast",
             title=f"Episode {i}",
             etl_source=SOURCE,
-            url=f"https://example.org/shows/episode-{i}",
+            url=f"https://example.org/shows/slug-{i}",
         )  # fmt: skip
         for i in range(start, start + count)
     ]
@@ -148,9 +148,9 @@ def test_a_failure_share_above_the_threshold_is_suspicious(ten: None) -> None:
 
 
 def test_a_failed_record_keeps_its_row_and_the_rest_prune(ten: None) -> None:
-    # episode-8 and episode-9 failed (by name): kept; episodes 5-7 are gone.
+    # episode-9 failed by its name, episode-8 by its URL's last segment: kept; 5-7 are gone.
     result = load_resources(
-        _records(5), SOURCE, skipped_errors=_failures("episode-9", "episode-8"),
+        _records(5), SOURCE, skipped_errors=_failures("episode-9", "slug-8"),
         failure_ratio=0.5,
     )  # fmt: skip
     assert result.run.status == RunStatus.partial
@@ -166,3 +166,76 @@ def test_unnamed_failures_keep_every_row_unless_forced(ten: None) -> None:
         _records(6), SOURCE, unidentified_failures=1, failure_ratio=0.5, force=True
     )
     assert len(forced.unpublished) == 4
+
+
+# ---------------------------------------------------------------- what a run reports and announces
+
+
+def _broken(i: int) -> ResourceRecord:
+    """A record the loader refuses (an unknown detail field): a load failure."""
+    return ResourceRecord(
+        readable_id=f"broken-{i}", resource_type="podcast", platform="podcast",
+        title=f"Broken {i}", etl_source=SOURCE, detail={"no_such_field": 1},
+    )  # fmt: skip
+
+
+def test_a_run_whose_every_record_fails_to_load_has_failed() -> None:
+    result = load_resources([_broken(1), _broken(2)], SOURCE)
+    assert result.run.status == RunStatus.failed
+    assert result.message == "every record failed to load (2)"
+
+
+def test_a_run_with_some_records_loaded_is_partial_however_they_were_loaded(ten: None) -> None:
+    records = _records(10)
+    changed = [r.model_copy(update={"title": r.title + " (new)"}) for r in records[:3]]
+    cases = [
+        [changed[0]],  # one updated
+        [changed[1], records[5]],  # one updated, one unchanged
+        [records[6]],  # one unchanged
+        _records(1, start=20),  # one created
+    ]
+    for case in cases:
+        result = load_resources([*case, _broken(1)], SOURCE, full=False)
+        assert result.run.status == RunStatus.partial, case
+        assert "0 records failed to transform and 1 to load" in result.message
+
+
+def test_transform_and_load_failures_together_make_a_partial_run(ten: None) -> None:
+    result = load_resources(
+        [*_records(10)[:9], _broken(1)], SOURCE, skipped_errors=_failures("episode-9"),
+        failure_ratio=0.5,
+    )  # fmt: skip
+    assert result.run.status == RunStatus.partial
+    assert "1 records failed to transform and 1 to load" in result.message
+
+
+def test_a_partial_load_of_nothing_is_ok() -> None:
+    result = load_resources([], SOURCE, full=False)
+    assert result.run.status == RunStatus.ok
+
+
+def test_a_run_keeps_its_first_thousand_errors() -> None:
+    errors = [{"record": f"r{i}", "message": "missing title"} for i in range(1001)]
+    run = load_resources(_records(1), SOURCE, skipped_errors=errors, full=False).run
+    assert len(run.errors) == 1000 and run.errors[0]["record"] == "r0"
+    assert run.errors[-1]["record"] == "r999"
+
+
+def test_progress_counts_the_records_loaded(ten: None) -> None:
+    calls: list[tuple[str, int, int]] = []
+    load_resources(
+        _records(5), SOURCE, full=False, batch_size=2, progress=lambda *a: calls.append(a)
+    )
+    assert calls == [("load", 2, 5), ("load", 4, 5), ("load", 5, 5)]
+
+
+def test_changes_are_announced_and_unchanged_records_are_not(ten: None, etl_hooks: Any) -> None:
+    records = _records(10)
+    renamed = records[0].model_copy(update={"title": "Episode zero, renamed"})
+    hidden = records[1].model_copy(update={"published": False})
+    result = load_resources([renamed, hidden, *records[2:6]], SOURCE, safety_ratio=0.5)
+    ids = dict(LearningResource.objects.values_list("readable_id", "id"))
+    # the renamed one is announced; the one now unpublished and the pruned ones are removed
+    assert etl_hooks.changed_ids() == {ids["episode-0"]}
+    assert etl_hooks.removed_ids() == {ids[f"episode-{i}"] for i in (1, 6, 7, 8, 9)}
+    assert sorted(result.unpublished) == sorted(ids[f"episode-{i}"] for i in (6, 7, 8, 9))
