@@ -159,6 +159,9 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
     ("search_params", 'if raw is None or raw == "":', r"core/ReplaceComparisonOperator_Eq_LtE"): (
         'for strings, raw <= "" holds exactly when raw == ""'
     ),
+    ("search_params", "@dataclass(frozen=True)", r"core/ReplaceTrueWithFalse"): (
+        "ListParam specs are never assigned to: frozen only guards against a future mistake"
+    ),
     ("vector_params", 'if raw is None or raw == "":', r"core/ReplaceComparisonOperator_Eq_LtE"): (
         'for strings, raw <= "" holds exactly when raw == ""'
     ),

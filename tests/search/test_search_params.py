@@ -169,3 +169,32 @@ def test_content_file_search() -> None:
 def test_a_long_bad_value_is_quoted_to_fifty_characters(name: str, message: str) -> None:
     refusal = _refusal(f"{name}={'z' * 49}{'y' * 30}")
     assert refusal["detail"] == f"{name}: '{'z' * 49}y' {message}"
+
+
+@pytest.mark.parametrize(
+    ("name", "low", "high"),
+    [
+        ("yearly_decay_percent", "0", "10"),
+        ("min_score", "0", "50"),
+        ("max_incompleteness_penalty", "0", "100"),
+        ("content_file_score_weight", "0", "1"),
+    ],
+)
+def test_each_tuning_knob_takes_its_documented_range(name: str, low: str, high: str) -> None:
+    for value in (low, high):
+        assert getattr(_query(f"{name}={value}").tuning, name) == float(value)
+    for value in (f"{float(low) - 0.5:g}", f"{float(high) + 0.5:g}"):
+        assert _refusal(f"{name}={value}")["param"] == name
+
+
+@pytest.mark.parametrize("name", ["id", "run_id", "resource_id"])
+def test_content_file_ids_are_integers(name: str) -> None:
+    query = content_file_search_query(QueryDict(f"{name}=007"), MAX_LIMIT)
+    assert query.filters == {name: ("7",)}
+    refusal = _refusal(f"{name}=seven", content_file_search_query)
+    assert refusal["detail"] == f"{name}: 'seven' is not an integer"
+
+
+def test_a_long_bad_choice_is_quoted_to_fifty_characters() -> None:
+    refusal = _refusal(f"sortby={'z' * 49}{'y' * 30}")
+    assert refusal["detail"] == f"sortby: '{'z' * 49}y' is not a valid choice"
