@@ -149,13 +149,14 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
         "incoming is a count of records, never negative"
     ),
     ("loader_guard", "for start in range(0, len(stale), 500):", r"core/NumberReplacer"): (
-        "the batch size of the unpublish updates: every stale row is updated in any batching"
+        "step 499 with slices of 500: batches overlap, every stale row is still updated"
+        " (step 501 skips a row: killed)"
     ),
     (
         "loader_guard",
         "LearningResource.objects.filter(id__in=stale[start : start + 500]).update(",
         r"core/NumberReplacer",
-    ): "as above (499: rows overlap and are updated twice; 501: batches overlap the next)",
+    ): "slices of 501 with step 500 overlap, every stale row is updated (499 skips one: killed)",
     ("search_params", 'if raw is None or raw == "":', r"core/ReplaceComparisonOperator_Eq_LtE"): (
         'for strings, raw <= "" holds exactly when raw == ""'
     ),

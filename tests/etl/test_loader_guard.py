@@ -239,3 +239,10 @@ def test_changes_are_announced_and_unchanged_records_are_not(ten: None, etl_hook
     assert etl_hooks.changed_ids() == {ids["episode-0"]}
     assert etl_hooks.removed_ids() == {ids[f"episode-{i}"] for i in (1, 6, 7, 8, 9)}
     assert sorted(result.unpublished) == sorted(ids[f"episode-{i}"] for i in (6, 7, 8, 9))
+
+
+def test_every_stale_row_is_unpublished_past_one_update_batch() -> None:
+    load_resources(_records(1003), SOURCE)
+    result = load_resources(_records(1), SOURCE, force=True)
+    assert len(result.unpublished) == 1002
+    assert _published() == {"episode-0"}
