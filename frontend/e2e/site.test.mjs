@@ -198,7 +198,8 @@ describe("bad input and metadata", () => {
     assert.match(note, /resource_type=spaceship/);
     assert.equal(await page.locator("main script").count(), 0);
     assert.equal(await page.locator("img[onerror]").count(), 0);
-    await page.waitForTimeout(300);
+    // errors thrown while the page hydrates and fetches arrive after the first paint
+    await page.waitForLoadState("networkidle");
     assert.deepEqual(page.errors, []);
     await page.context().close();
   });

@@ -150,7 +150,8 @@ def load_resources(
     incoming = sum(1 for rec in unique_records if types is None or rec.resource_type in types)
     guard_message = _guard(incoming, published_before, ratio) if full else ""
     failures = list(skipped_errors)
-    attempted = max(run.extracted, len(failures)) or len(failures) + len(unique_records)
+    # what the source yielded; unknown (0) when the caller loads records without a pipeline run
+    attempted = max(run.extracted or len(failures) + len(unique_records), len(failures))
     if full and not guard_message:
         guard_message = _failure_guard(len(failures), attempted, max_failures)
     result.suspicious = bool(guard_message)

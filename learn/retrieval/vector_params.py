@@ -181,7 +181,12 @@ class Reader:
         return value
 
     def choices(self, name: str, allowed: Iterable[str] | None = None) -> list[str]:
-        values = [v for raw in self._raw(name) for v in raw.split(",") if v.strip()]
+        raws = self._raw(name)
+        if any(not raw.strip() for raw in raws):
+            # ``?topic=`` asks for nothing: refused as the lexical search refuses it
+            self.errors[name] = "must not be empty"
+            return []
+        values = [v for raw in raws for v in raw.split(",") if v.strip()]
         if allowed is not None:
             allowed_set = set(allowed)
             bad = sorted({v for v in values if v not in allowed_set})

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from factories import Catalog
 from people import ROLES, People
+from rest_framework.test import APIClient
 
 from learn.accounts.models import UserList, UserListRelationship
 from learn.catalog.constants import RelationType
@@ -247,3 +248,28 @@ def test_learning_path_membership_is_for_editors(world: World) -> None:
         "parent": world.catalog["path"].pk,
         "child": world.path_item.child_id,
     } in rows
+
+
+def test_users_me_says_who_edits_articles_and_learning_paths(people: People) -> None:
+    """Staff, superusers and each group's members; nobody else, signed in or not."""
+    from django.contrib.auth.models import Group, User
+
+    from learn.accounts.constants import ARTICLE_EDITORS
+
+    writer = User.objects.create_user("writer", email="writer@example.org")
+    writer.groups.add(Group.objects.get_or_create(name=ARTICLE_EDITORS)[0])
+    root = User.objects.create_user("root", email="root@example.org", is_superuser=True)
+    expected = {
+        "anonymous": (False, False),
+        "other": (False, False),
+        "editor": (False, True),  # the learning-path editors' group only
+        "staff": (True, True),
+        "writer": (True, False),  # the article editors' group only
+        "root": (True, True),
+    }
+    for role, flags in expected.items():
+        client = APIClient()
+        if role != "anonymous":
+            client.force_login({"writer": writer, "root": root}.get(role) or getattr(people, role))
+        me = client.get("/api/v0/users/me/").json()
+        assert (me["is_article_editor"], me["is_learning_path_editor"]) == flags, role

@@ -5,6 +5,7 @@ refresh; ``rebuild`` must make its documents visible by itself)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Any
 
@@ -141,8 +142,25 @@ class BackendContract:
 
     @pytest.mark.parametrize("text", NASTY_QUERIES)
     def test_syntax_characters_are_searched_as_text(self, loaded: SearchBackend, text: str) -> None:
-        result = loaded.search(SearchQuery(text=text, aggregations=("topic",)))
-        assert result.total >= 0
+        # Query syntax has no meaning here: the answer is the one for the words alone (a query
+        # of syntax characters only is an empty query), count, hits and facets alike.
+        words = re.sub(r'[+\-&|!(){}\[\]^"~*?:\\/\x00-\x1f]', " ", text)
+        result = loaded.search(SearchQuery(text=text, aggregations=("topic",), limit=50))
+        plain = loaded.search(SearchQuery(text=words, aggregations=("topic",), limit=50))
+        assert [h.source["id"] for h in result.hits] == [h.source["id"] for h in plain.hits]
+        assert (result.total, result.aggregations) == (plain.total, plain.aggregations)
+        assert result.total == len(result.hits)
+
+    def test_syntax_characters_neither_match_everything_nor_hide_the_words(
+        self, loaded: SearchBackend
+    ) -> None:
+        everything = loaded.search(SearchQuery()).total
+        assert self.ids(loaded, text='linear "algebra') == self.ids(loaded, text="linear algebra")
+        assert set(self.ids(loaded, text="linear\x00algebra\x07")) == {4, 5}
+        assert self.ids(loaded, text="6.006)") == self.ids(loaded, text="6.006") != []
+        assert 0 < loaded.search(SearchQuery(text="algorithms 😀🚀")).total < everything
+        assert loaded.search(SearchQuery(text="' OR 1=1 --")).total < everything
+        assert loaded.search(SearchQuery(text="x" * 10_000)).total == 0
 
     def test_did_you_mean_when_nothing_matches(self, loaded: SearchBackend) -> None:
         result = loaded.search(

@@ -279,7 +279,10 @@ def test_count_pages_and_facets_cover_every_lexical_match_beyond_the_pool(
     # the first page is the fused pool's head, the rest follow in lexical order
     assert _ids(result) == paged[:5]
     tail = [int(h.id) for h in plain.hits if int(h.id) not in paged[: pool + len(dense)]]
-    assert paged[-len(tail) :] == tail if tail else True
+    # more lexical matches than the fused pool holds: some follow it, in lexical order
+    assert len(tail) >= plain.total - pool - len(dense)
+    assert bool(tail) == (not dense_only_expected)  # the first case's tail is not empty
+    assert paged[len(paged) - len(tail) :] == tail
 
 
 def test_disjunctive_facets_count_the_candidates_of_the_other_filters(
@@ -654,3 +657,32 @@ def test_hybrid_answers_the_same_on_pgvector(
         assert _ids(pg_result) == _ids(edge_result)
         assert pg_result.total == edge_result.total
         assert pg_result.aggregations == edge_result.aggregations
+
+
+def test_the_fused_order_follows_each_lists_weight_beyond_the_top_hit(
+    both: Catalog, lexical: TantivyBackend
+) -> None:
+    """All lexical weight: the page is the lexical order, then the dense-only candidates; no
+    lexical weight: the dense order, then the lexical-only matches. Both orders, past the top."""
+    from learn.vectors.search import resource_query_vector
+
+    text = "physics algorithms"
+    query = SearchQuery(text=text, limit=20)
+    lexical_ids = [int(h.id) for h in lexical.search(SearchQuery(text=text, limit=20)).hits]
+    dense, _ = hybrid._dense_ranked(query, resource_query_vector(text), {}, hybrid.POOL)
+    dense_ids = [int(rid) for rid, _ in dense]
+
+    lexical_led, flags = hybrid.hybrid_search(query, lexical, alpha=1.0)
+    assert flags["lexical_weight"] == 1.0
+    page = _ids(lexical_led)
+    assert page[: len(lexical_ids)] == lexical_ids
+    assert len(lexical_ids) >= 3
+
+    dense_led, flags = hybrid.hybrid_search(query, lexical, alpha=0.0)
+    assert flags["lexical_weight"] == 0.0
+    page = _ids(dense_led)
+    in_dense = [i for i in page if i in dense_ids]
+    assert len(in_dense) >= 3
+    assert in_dense == [i for i in dense_ids if i in in_dense]
+    assert page[: len(in_dense)] == in_dense  # lexical-only matches follow the dense ones
+    assert _ids(dense_led) != _ids(lexical_led)
