@@ -25,10 +25,11 @@ export default async function SearchPage({ searchParams }: Props) {
   const saved = subscriptionParams(parseSearchState(params).state);
   return (
     <>
-      <FollowButton params={saved} sourceType="search_subscription_type" label="Save this search" feedHref={searchFeedHref(saved)} />
       <Suspense fallback={<Loading label="Loading results…" />}>
         <SearchView pathname="/search" params={params} heading="Search" />
       </Suspense>
+      {/* After the results: on a phone the first result stays on the first screen. */}
+      <FollowButton params={saved} sourceType="search_subscription_type" label="Save this search" feedHref={searchFeedHref(saved)} />
     </>
   );
 }
