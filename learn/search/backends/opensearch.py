@@ -862,6 +862,7 @@ class OpenSearchBackend(SearchBackend):
             response = self._call(self.client.search, index=index, body=percolate_body(chunk, docs))
             found.update(parse_percolate_response(response, docs))
         return found
+
     def _suggest_everywhere(self, query: SearchQuery, suggest: dict[str, Any]) -> list[str]:
         from opensearchpy.exceptions import NotFoundError
 
