@@ -46,7 +46,10 @@ export function FilterSheet({ activeCount, resultCount, children }: { activeCoun
 
   const close = () => {
     setOpen(false);
-    requestAnimationFrame(() => opener.current?.focus());
+    // Unless the sheet was opened again before the frame (focus then belongs inside it).
+    requestAnimationFrame(() => {
+      if (!openAcrossNavigations) opener.current?.focus();
+    });
   };
 
   const onKeyDown = (e: React.KeyboardEvent) => {
