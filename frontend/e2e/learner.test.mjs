@@ -257,6 +257,7 @@ for (const width of [1280, PHONE]) {
       await sheet.waitFor();
       await page.keyboard.press("Escape");
       await sheet.waitFor({ state: "detached" });
+      await page.waitForFunction(() => document.activeElement?.classList.contains("filters-button"), null, { timeout: 2000 }).catch(() => {});
       assert.equal(await page.evaluate(() => document.activeElement?.textContent?.trim()), "Filters (1)");
       assert.deepEqual(page.errors, []);
       await page.context().close();

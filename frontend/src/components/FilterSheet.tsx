@@ -46,10 +46,8 @@ export function FilterSheet({ activeCount, resultCount, children }: { activeCoun
 
   const close = () => {
     setOpen(false);
-    // Unless the sheet was opened again before the frame (focus then belongs inside it).
-    requestAnimationFrame(() => {
-      if (!openAcrossNavigations) opener.current?.focus();
-    });
+    // At once (the button is always in the page): a frame later could steal focus from a sheet opened again.
+    opener.current?.focus();
   };
 
   const onKeyDown = (e: React.KeyboardEvent) => {
