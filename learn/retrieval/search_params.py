@@ -18,6 +18,7 @@ from learn.catalog.constants import (
     ResourceType,
     ResourceTypeGroup,
 )
+from learn.retrieval.responses import ParamError
 from learn.search.query import (
     CONTENT_FILE_SORTS,
     DEFAULT_TUNING,
@@ -102,20 +103,6 @@ def default_search_mode() -> str:
 def served_tuning() -> Tuning:
     """The tuning defaults the API applies (served by the admin-params endpoint)."""
     return replace(DEFAULT_TUNING, search_mode=default_search_mode())
-
-
-class ParamError(ValueError):
-    def __init__(self, param: str, message: str, choices: Sequence[str] | None = None) -> None:
-        super().__init__(message)
-        self.param = param
-        self.message = message
-        self.choices = list(choices) if choices is not None else None
-
-    def as_json(self) -> dict[str, Any]:
-        body: dict[str, Any] = {"detail": f"{self.param}: {self.message}", "param": self.param}
-        if self.choices is not None:
-            body["choices"] = self.choices
-        return body
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from learn.retrieval.modes import run_search
+from learn.retrieval.responses import ParamError, bad_request, page_envelope, unavailable
 from learn.retrieval.search_params import (
-    ParamError,
     content_file_search_query,
     resource_search_query,
     served_tuning,
@@ -37,39 +37,23 @@ from learn.search.query import SearchQuery, SearchResult
 logger = logging.getLogger(__name__)
 
 
-def _page_url(request: HttpRequest | Request, offset: int, limit: int) -> str:
-    params = request.GET.copy()
-    params["offset"] = str(offset)
-    params["limit"] = str(limit)
-    return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
-
-
 def search_response(
     request: HttpRequest | Request, query: SearchQuery, result: SearchResult
 ) -> dict[str, Any]:
-    end = query.offset + query.limit
-    nxt = _page_url(request, end, query.limit) if query.limit and end < result.total else None
-    prev = None
-    if query.offset > 0 and query.limit:
-        prev = _page_url(request, max(0, query.offset - query.limit), query.limit)
-    return {
-        "count": result.total,
-        "next": nxt,
-        "previous": prev,
-        "results": [hit.source for hit in result.hits],
-        "metadata": {
-            "aggregations": result.aggregations,
-            "suggest": result.suggest,
-            "suggestions": result.suggest,
-        },
+    metadata = {
+        "aggregations": result.aggregations,
+        "suggest": result.suggest,
+        "suggestions": result.suggest,
     }
+    results = [hit.source for hit in result.hits]
+    return page_envelope(request, result.total, results, query.offset, query.limit, metadata)
 
 
 def _run(request: Request, build: Callable[[Mapping[str, Any], int], SearchQuery]) -> Response:
     try:
         query = build(request.query_params, settings.API_MAX_PAGE_SIZE)
     except ParamError as exc:
-        return Response(exc.as_json(), status=400)
+        return bad_request(exc)
     try:
         # Hybrid falls back to lexical itself: quietly when it is only the default, with flags
         # when it was asked for.
@@ -77,13 +61,7 @@ def _run(request: Request, build: Callable[[Mapping[str, Any], int], SearchQuery
         result, flags = run_search(query, explicit=explicit)
     except SearchUnavailable as exc:
         logger.warning("search engine unavailable: %s", exc)
-        return Response(
-            {
-                "detail": "The search engine is unavailable; please retry shortly.",
-                "error": str(exc),
-            },
-            status=503,
-        )
+        return unavailable("The search engine", exc, "search_unavailable")
     body = search_response(request, query, result)
     body["metadata"].update(flags)
     if query.explain:

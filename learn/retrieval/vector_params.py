@@ -15,6 +15,7 @@ from learn.catalog.constants import (
     ResourceType,
     ResourceTypeGroup,
 )
+from learn.retrieval.responses import ParamError
 
 MAX_Q_CHARS = 2000
 MAX_WINDOW = 1000  # offset + limit
@@ -98,12 +99,6 @@ CONTENT_FILE_AGGREGATIONS = (
     "title",
 )
 CONTENT_FILE_COLLECTIONS = ("content_files",)
-
-
-class ParamError(ValueError):
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
 
 
 @dataclass
@@ -209,7 +204,7 @@ class Reader:
         for name in unknown:
             self.errors[name] = "unknown parameter"
         if self.errors:
-            raise ParamError(self.errors)
+            raise ParamError.of(self.errors)
 
 
 def _common(reader: Reader, parsed: Parsed) -> None:

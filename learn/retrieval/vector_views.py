@@ -15,42 +15,14 @@ from learn.catalog.serializers import learning_resource_schema
 from learn.config.env import get_env
 from learn.retrieval import hybrid, hydration
 from learn.retrieval import vector_params as params
+from learn.retrieval.responses import ParamError, bad_request, page_envelope, unavailable
 from learn.vectors import search
 from learn.vectors.embedders import EmbeddingError
 from learn.vectors.store import VectorStoreError, VectorStoreUnavailable
 
 
-def _page_url(request: Request, offset: int, limit: int) -> str:
-    query = request.query_params.copy()
-    query["offset"] = str(offset)
-    query["limit"] = str(limit)
-    return request.build_absolute_uri(request.path + "?" + query.urlencode())
-
-
-def _envelope(
-    request: Request,
-    count: int,
-    results: list[Any],
-    offset: int,
-    limit: int,
-    metadata: dict[str, Any],
-) -> dict[str, Any]:
-    nxt = _page_url(request, offset + limit, limit) if offset + limit < count else None
-    prev = _page_url(request, max(0, offset - limit), limit) if offset > 0 else None
-    return {"count": count, "next": nxt, "previous": prev, "results": results, "metadata": metadata}
-
-
-def _bad(exc: params.ParamError) -> Response:
-    return Response(
-        {"detail": f"Invalid query parameter(s): {exc}", "errors": exc.errors}, status=400
-    )
-
-
 def _unavailable(exc: Exception) -> Response:
-    return Response(
-        {"detail": f"Vector search is unavailable: {exc}", "code": "vector_store_unavailable"},
-        status=503,
-    )
+    return unavailable("Vector search", exc, "vector_store_unavailable")
 
 
 @extend_schema(
@@ -64,8 +36,8 @@ class VectorResourceSearchView(APIView):
     def get(self, request: Request) -> Response:
         try:
             parsed = params.parse_resource_search(request.query_params)
-        except params.ParamError as exc:
-            return _bad(exc)
+        except ParamError as exc:
+            return bad_request(exc)
         v = parsed.values
         query = search.SearchParams(
             q=v["q"],
@@ -86,7 +58,8 @@ class VectorResourceSearchView(APIView):
         metadata: dict[str, Any] = {"aggregations": page.aggregations, "suggestions": []}
         metadata.update(page.metadata)
         results = hydration.resources_json(page.ids)
-        return Response(_envelope(request, page.count, results, v["offset"], v["limit"], metadata))
+        body = page_envelope(request, page.count, results, v["offset"], v["limit"], metadata)
+        return Response(body)
 
 
 @extend_schema(
@@ -103,8 +76,8 @@ class VectorContentFileSearchView(APIView):
             return Response({"detail": "Staff only."}, status=403)
         try:
             parsed = params.parse_content_file_search(request.query_params)
-        except params.ParamError as exc:
-            return _bad(exc)
+        except ParamError as exc:
+            return bad_request(exc)
         v = parsed.values
         query = search.SearchParams(
             q=v["q"],
@@ -121,7 +94,8 @@ class VectorContentFileSearchView(APIView):
             return _unavailable(exc)
         results = hydration.content_files_json(page.hits)
         metadata = {"aggregations": page.aggregations, "suggestions": []}
-        return Response(_envelope(request, page.count, results, v["offset"], v["limit"], metadata))
+        body = page_envelope(request, page.count, results, v["offset"], v["limit"], metadata)
+        return Response(body)
 
 
 @extend_schema(
@@ -135,8 +109,8 @@ class VectorSimilarView(APIView):
     def get(self, request: Request, pk: int) -> Response:
         try:
             parsed = params.parse_similar(request.query_params)
-        except params.ParamError as exc:
-            return _bad(exc)
+        except ParamError as exc:
+            return bad_request(exc)
         try:
             hits = search.similar_resources(pk, parsed.filters, parsed.values["limit"])
         except search.NotFound as exc:
@@ -161,14 +135,14 @@ class LexicalSimilarView(APIView):
 
         try:
             parsed = params.parse_similar(request.query_params)
-        except params.ParamError as exc:
-            return _bad(exc)
+        except ParamError as exc:
+            return bad_request(exc)
         try:
             return Response(similar_lexical(pk, parsed.filters, parsed.values["limit"]))
         except LookupError as exc:
             return Response({"detail": str(exc)}, status=404)
         except SearchUnavailable as exc:
-            return Response({"detail": f"Search is unavailable: {exc}"}, status=503)
+            return unavailable("The search engine", exc, "search_unavailable")
 
 
 __all__ = [

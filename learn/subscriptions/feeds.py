@@ -13,7 +13,7 @@ from django.utils.feedgenerator import Atom1Feed
 
 from learn.catalog.models import Channel
 from learn.config.env import get_env
-from learn.retrieval.search_params import ParamError
+from learn.retrieval.responses import ParamError
 from learn.search.backends import SearchUnavailable, get_backend
 from learn.search.query import SearchQuery
 from learn.subscriptions import queries

@@ -8,10 +8,10 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
+from learn.retrieval.responses import ParamError
 from learn.retrieval.search_params import (
     RESOURCE_BOOLS,
     RESOURCE_LISTS,
-    ParamError,
     Params,
     resource_search_query,
 )

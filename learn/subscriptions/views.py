@@ -17,7 +17,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from learn.retrieval.search_params import ParamError, Params
+from learn.retrieval.responses import ParamError
+from learn.retrieval.search_params import Params
 from learn.retrieval.search_schema import LearningResourcesSearchRequestSerializer
 from learn.subscriptions import queries, service, tokens
 from learn.subscriptions.models import Frequency, PercolateQuery, SourceType

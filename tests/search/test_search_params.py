@@ -70,7 +70,11 @@ def test_values_parse() -> None:
 @pytest.mark.parametrize("name", ["topic", "id", "resource_type", "instructor", "aggregations"])
 @pytest.mark.parametrize("value", ["", "%20"])
 def test_an_empty_list_value_is_refused(name: str, value: str) -> None:
-    assert _refusal(f"{name}={value}") == {"detail": f"{name}: must not be empty", "param": name}
+    assert _refusal(f"{name}={value}") == {
+        "detail": f"{name}: must not be empty",
+        "param": name,
+        "errors": {name: ["must not be empty"]},
+    }
 
 
 def test_an_empty_list_value_among_good_ones_is_refused() -> None:
@@ -109,6 +113,7 @@ def test_refusals_of_a_choice_list_the_choices() -> None:
     assert _refusal("resource_type=spaceship") == {
         "detail": "resource_type: 'spaceship' is not a valid choice",
         "param": "resource_type",
+        "errors": {"resource_type": ["'spaceship' is not a valid choice"]},
         "choices": [str(v) for v in ResourceType.values],
     }
     assert _refusal("sortby=random")["choices"] == list(RESOURCE_SORTS)

@@ -105,7 +105,9 @@ def test_vector_search_bad_input_is_400(
     response = client.get(VECTOR_SEARCH, params)
     assert response.status_code == 400
     body = response.json()
-    assert body["detail"].startswith("Invalid query parameter") and body["errors"]
+    # The one refusal shape of every search endpoint: the first parameter named, all listed.
+    assert body["param"] in body["errors"] and body["detail"].startswith(f"{body['param']}: ")
+    assert set(body["errors"]) <= set(params) | {"limit"}
 
 
 def test_empty_q_is_a_listing_not_an_error(embedded: Catalog, client: Client) -> None:

@@ -68,7 +68,7 @@ def test_an_empty_content_file_filter_is_refused() -> None:
 def test_the_vector_search_answers_400_for_an_empty_topic(client: Any) -> None:
     response = client.get("/api/v0/vector_learning_resources_search/?q=heat&topic=")
     assert response.status_code == 400
-    assert response.json()["errors"] == {"topic": "must not be empty"}
+    assert response.json()["errors"] == {"topic": ["must not be empty"]}
 
 
 @pytest.mark.parametrize(
