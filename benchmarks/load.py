@@ -13,7 +13,11 @@ Workloads (``--workload``, repeatable; default: lexical, mixed):
 - ``soak``: the mixed workload, meant for ``--clients 200 --seconds 300``.
 
 Each client is an asyncio task with its own keep-alive connection, sending its next request as
-soon as the last one answered (closed loop). One JSON line per workload: requests, req/s,
+soon as the last one answered (closed loop). ``--driver wrk`` sends the same requests (the same
+generated paths, in turn) from ``wrk`` (C, one thread, ``apt-get install wrk``), whose own cost on
+a machine shared with the server is a fraction of the asyncio client's: use it for throughput
+ceilings, and the asyncio client where a Python-only machine is all there is.
+One JSON line per workload: requests, req/s,
 p50/p95/p99 in ms, errors (transport errors and 5xx; 429s counted separately) and the server's
 resident memory at the start and the end (MB, when it runs here).
 """
@@ -26,9 +30,11 @@ import ipaddress
 import json
 import os
 import random
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -157,6 +163,75 @@ async def run_workload(
     }
 
 
+WRK_SCRIPT = """
+local paths = {%s}
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function init(args)
+  math.randomseed(os.time() + #threads)
+  idx = math.random(#paths); failed = 0; throttled = 0
+end
+function request()
+  idx = idx %% #paths + 1
+  return wrk.format("GET", paths[idx])
+end
+function response(status, headers, body)
+  if status >= 500 then failed = failed + 1 elseif status == 429 then throttled = throttled + 1 end
+end
+function done(summary, latency, requests)
+  local f, t = 0, 0
+  for _, th in ipairs(threads) do f = f + th:get("failed"); t = t + th:get("throttled") end
+  io.write(string.format('WRKJSON {"requests": %%d, "duration_us": %%d, "p50_us": %%d, ' ..
+    '"p95_us": %%d, "p99_us": %%d, "transport_errors": %%d, "status_5xx": %%d, ' ..
+    '"throttled": %%d}\\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(95),
+    latency:percentile(99), summary.errors.connect + summary.errors.read + summary.errors.write
+    + summary.errors.timeout, f, t))
+end
+"""
+
+
+def run_wrk(
+    base: str, workload: str, clients: int, seconds: float, ids: list[int], server: int | None
+) -> dict[str, object]:
+    """The workload from ``wrk``: 2,000 paths generated as the asyncio client would send them."""
+    rng = random.Random(7)
+    paths = [path_for(workload, n, rng, ids) for n in range(2000)]
+    script = WRK_SCRIPT % ", ".join(json.dumps(p) for p in paths)
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write(script)
+    memory_start = rss_mb(server)
+    try:
+        out = subprocess.run(
+            ["wrk", "-t1", f"-c{clients}", f"-d{int(seconds)}s", "--timeout", "30s",
+             "-s", handle.name, base],
+            capture_output=True, text=True, check=True,
+        ).stdout  # fmt: skip
+    finally:
+        os.unlink(handle.name)
+    line = next(x for x in out.splitlines() if x.startswith("WRKJSON "))
+    raw = json.loads(line.removeprefix("WRKJSON "))
+    elapsed = raw["duration_us"] / 1e6
+    errors = raw["transport_errors"] + raw["status_5xx"]
+    return {
+        "benchmark": "load",
+        "driver": "wrk",
+        "workload": workload,
+        "clients": clients,
+        "seconds": round(elapsed, 1),
+        "requests": raw["requests"],
+        "req_per_s": round(raw["requests"] / elapsed, 1),
+        "p50_ms": round(raw["p50_us"] / 1000, 1),
+        "p95_ms": round(raw["p95_us"] / 1000, 1),
+        "p99_ms": round(raw["p99_us"] / 1000, 1),
+        "error_rate": round(errors / raw["requests"], 5) if raw["requests"] else None,
+        "errors": errors,
+        "throttled": raw["throttled"],
+        "server_rss_mb_start": memory_start,
+        "server_rss_mb_end": rss_mb(server),
+    }
+
+
 def loopback_only(url: str) -> None:
     host = urlsplit(url).hostname or ""
     try:
@@ -196,8 +271,12 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--warmup", type=float, default=5)
     parser.add_argument("--serve-workers", type=int, default=None)
+    parser.add_argument("--driver", choices=["asyncio", "wrk"], default="asyncio")
+    parser.add_argument("--pid", type=int, help="the server's process (for its memory), with --url")
     args = parser.parse_args()
     server = None
+    if args.driver == "wrk" and not shutil.which("wrk"):
+        sys.exit("--driver wrk needs wrk (apt-get install wrk)")
     if args.url:
         loopback_only(args.url)
         base = args.url.rstrip("/")
@@ -210,12 +289,13 @@ def main() -> None:
             for clients in args.clients or [50]:
                 if args.warmup:
                     asyncio.run(run_workload(base, workload, 10, args.warmup, ids, None))
-                figures = asyncio.run(
-                    run_workload(
-                        base, workload, clients, args.seconds, ids,
-                        server.pid if server else None,
+                pid = server.pid if server else args.pid
+                if args.driver == "wrk":
+                    figures = run_wrk(base, workload, clients, args.seconds, ids, pid)
+                else:
+                    figures = asyncio.run(
+                        run_workload(base, workload, clients, args.seconds, ids, pid)
                     )
-                )  # fmt: skip
                 print(json.dumps(figures), flush=True)
     finally:
         if server is not None:

@@ -99,6 +99,12 @@ class LearnEnv(BaseSettings):
     # search_mode of /api/v1/learning_resources_search/ when the request names none: "hybrid"
     # (lexical + dense fusion; quietly lexical while no resource is embedded) or a lexical mode.
     search_default_mode: Literal["hybrid", "phrase", "best_fields", "most_fields"] = "hybrid"
+    search_result_cache_size: int = Field(
+        default=256,
+        ge=0,
+        description="Lexical search results kept per process, keyed by the index version the "
+        "engine reports (an index change is a new key); 0 turns the cache off",
+    )
     # The local stand-in that replays ../shared/fixtures/sources in `learn demo` (0: any free port).
     replay_port: int = 8064
     shared_dir: Path | None = Field(

@@ -28,6 +28,11 @@ SEARCH_DURATION = Histogram(
     ["engine", "mode", "index"],
     buckets=LATENCY_BUCKETS,
 )
+SEARCH_RESULT_CACHE = Counter(
+    "learn_search_result_cache_total",
+    "Lexical search requests answered from the per-process result cache (hit) or not (miss)",
+    ["outcome"],
+)
 ETL_RUNS = Counter(
     "learn_etl_runs_total", "Finished ETL runs per source and status", ["source", "status"]
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,8 @@ FILES = "/api/v1/content_file_search/"
 def _spec_fixes() -> Any:
     """The API tests' corrections of known contract quirks (nullable refs, children lists)."""
     path = Path(__file__).parents[1] / "api" / "conftest.py"
+    if str(path.parent) not in sys.path:  # its sibling modules, when tests/api is not collected
+        sys.path.insert(0, str(path.parent))
     spec = importlib.util.spec_from_file_location("api_contract_fixes", path)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)

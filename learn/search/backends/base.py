@@ -65,6 +65,12 @@ class SearchBackend(ABC):
         the order given. A document matches when the query's text and filters would find it
         (unranked: no ``min_score`` floor, no paging); ``documents`` need not be indexed."""
 
+    def version(self) -> str | None:
+        """A token that changes whenever what this process's searches see may change (a commit,
+        a rebuild), or None when the engine cannot tell cheaply: the retrieval layer caches
+        results only under a token."""
+        return None
+
     def is_missing(self) -> bool:
         """Whether the index does not exist at all (an engine that creates it on demand: no)."""
         return False

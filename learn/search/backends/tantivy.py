@@ -354,6 +354,7 @@ class TantivyBackend(SearchBackend):
         self._generation = ""
         self._index: tantivy.Index | None = None
         self._last_reload = 0.0
+        self._version = ""
         self._vocab_generation: tuple[str, int] | None = None
         self._vocab: dict[str, int] = {}
         self._vocab_words: list[str] = []
@@ -408,6 +409,11 @@ class TantivyBackend(SearchBackend):
                 self.root.mkdir(parents=True, exist_ok=True)
                 self._open_generation(generation, create=True)
                 self._write_current(generation)
+            # Read before (re)opening: the searcher is then at least as new as the version.
+            try:
+                stamp = (self.root / generation / "meta.json").stat().st_mtime_ns
+            except OSError:
+                stamp = -1
             if self._index is None or generation != self._generation:
                 self._index = self._open_generation(generation, create=False)
                 self._generation = generation
@@ -421,7 +427,12 @@ class TantivyBackend(SearchBackend):
                         "run `learn index rebuild`"
                     ) from exc
             self._last_reload = now
+            self._version = f"{generation}:{stamp}"
             return self._index
+
+    def version(self) -> str | None:
+        self._ensure_open()
+        return self._version
 
     def _write_current(self, generation: str) -> None:
         tmp = self.root / "CURRENT.tmp"
