@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 app = typer.Typer(help="Content files: edX OLX archives and OCW course folders.")
 console = Console()
@@ -107,18 +106,15 @@ def failures(
         console.print(f"{count} remembered failure(s) cleared: the next ingest tries them again")
         return
     total = rows.count()
-    table = Table(title=f"Content files not extracted again ({total})")
-    for column in (
-        "platform", "run", "key", "sha256", "attempts", "skipped", "first seen (UTC)",
-        "last seen (UTC)", "reason",
-    ):  # fmt: skip
-        table.add_column(column, overflow="fold")
-    for row in rows[:limit]:
-        table.add_row(
-            row.platform, row.run_id, row.key, row.sha256[:12], str(row.attempts),
-            str(row.skipped), f"{row.first_seen:%Y-%m-%d %H:%M}", f"{row.last_seen:%Y-%m-%d %H:%M}",
-            row.reason,
-        )  # fmt: skip
-    console.print(table)
+    console.print(f"{total} content file(s) not extracted again (their very bytes failed before)")
+    for row in rows[:limit]:  # one block each: keys and reasons are too long for a table
+        console.print(
+            f"{row.platform} {row.run_id} {row.key}\n"
+            f"  sha256 {row.sha256[:16]}…, failed {row.attempts}×, skipped {row.skipped}×, "
+            f"first {row.first_seen:%Y-%m-%d %H:%M} UTC, last {row.last_seen:%Y-%m-%d %H:%M} UTC"
+            f"\n  {row.reason}",
+            soft_wrap=True,
+            highlight=False,
+        )
     if total > limit:
         console.print(f"… and {total - limit} more (--limit)")
