@@ -4,7 +4,8 @@
 compiled to native code running in a child process with memory, wall-clock and page limits
 (:mod:`learn.etl.content.sandbox`; ``CONTENT_EXTRACT_MEMORY_BYTES``, ``CONTENT_EXTRACT_SECONDS``,
 ``CONTENT_EXTRACT_MAX_PAGES``). A file over a limit fails with ``limit=True``: it is reported
-with the reason and its stored copy kept, like any failed file, and the worker is unharmed.
+with the reason and its stored copy kept, like any failed file, the worker is unharmed, and the
+same bytes are not extracted again by later ingests.
 :func:`extract_file` sends transcripts (``.srt``/``.vtt``/``.sjson``) to the project's own parsers
 and everything else to Tika.
 Any failure (parse error, HTTP error, timeout) raises :class:`ExtractionError` naming the file;
