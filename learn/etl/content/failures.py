@@ -47,6 +47,7 @@ class FailureMemory:
     failed: dict[str, tuple[str, str]] = field(default_factory=dict)  # key → (sha256, reason)
     recalled: dict[str, KnownFailure] = field(default_factory=dict)  # skipped this time
     cleared: set[str] = field(default_factory=set)  # extracted, unchanged or changed: forget
+    seen: set[str] = field(default_factory=set)  # remembered keys this ingest met
     # called at once with (key, sha256, reason) for each new failure, so it is saved even when
     # the ingest is stopped before the course ends (a time limit after several slow files)
     on_failed: Callable[[str, str, str], None] | None = None
@@ -63,6 +64,7 @@ class FailureMemory:
         known = self.known.get(key)
         if known is None:
             return None
+        self.seen.add(key)
         if known.sha256 != self._sha(key, data):
             self.cleared.add(key)  # other bytes now: they get their own chance
             return None
@@ -79,7 +81,14 @@ class FailureMemory:
     def unchanged(self, key: str) -> None:
         """``key``'s stored copy is current: a remembered failure of other bytes is moot."""
         if key in self.known:
+            self.seen.add(key)
             self.cleared.add(key)
+
+    @property
+    def vanished(self) -> set[str]:
+        """Remembered keys this ingest did not meet: the file left the course (or was not read,
+        e.g. over the size limit): nothing left to skip."""
+        return set(self.known) - self.seen - self.failed.keys()
 
     def extract(self, key: str, data: bytes, filename: str, extractor: TextExtractor) -> Extracted:
         """:func:`extract_file`, remembering a failure about the file and forgetting on success."""

@@ -139,10 +139,11 @@ def _memory(ctx: _Context, run_id: str) -> FailureMemory:
 
 def _remember(ctx: _Context, run_id: str, memory: FailureMemory) -> None:
     """After the course: count the skips, forget failures that are moot (success, new bytes,
-    an unchanged stored copy). New failures were saved as they happened."""
+    an unchanged stored copy, a file gone from the course). New failures were saved as they
+    happened."""
     rows = _failures(ctx, run_id)
     with transaction.atomic():
-        gone = memory.cleared - memory.failed.keys()
+        gone = (memory.cleared - memory.failed.keys()) | memory.vanished
         if gone:
             rows.filter(key__in=sorted(gone)).delete()
         if memory.recalled:

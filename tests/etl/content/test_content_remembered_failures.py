@@ -120,6 +120,12 @@ def test_changed_bytes_are_tried_again_and_a_success_forgets_the_failure(
     assert not ExtractionFailure.objects.exists()
 
 
+def test_a_file_gone_from_the_export_is_forgotten(bombed: Path, edx_fixtures: Path) -> None:
+    report, calls, sent = ingest(edx_fixtures / BASE)
+    assert report.courses[0].counts.unpublished == 1 and (calls, sent) == (0, 0)
+    assert not ExtractionFailure.objects.exists()
+
+
 def test_other_bytes_failing_again_start_a_new_record(
     bombed: Path, edx_fixtures: Path, tmp_path: Path
 ) -> None:
