@@ -4,11 +4,14 @@
 compiled to native code running in a child process with memory, wall-clock and page limits
 (:mod:`learn.etl.content.sandbox`; ``CONTENT_EXTRACT_MEMORY_BYTES``, ``CONTENT_EXTRACT_SECONDS``,
 ``CONTENT_EXTRACT_MAX_PAGES``). A file over a limit fails with ``limit=True``: it is reported
-with the reason and its stored copy kept, like any failed file, and the worker is unharmed.
+with the reason and its stored copy kept, like any failed file, the worker is unharmed, and the
+same bytes are not extracted again by later ingests.
 :func:`extract_file` sends transcripts (``.srt``/``.vtt``/``.sjson``) to the project's own parsers
 and everything else to Tika.
 Any failure (parse error, HTTP error, timeout) raises :class:`ExtractionError` naming the file;
-callers report and skip that file and keep what was stored before.
+callers report and skip that file and keep what was stored before. A failure about the file
+(``about_the_file``: a limit, a crash, a parse error) is remembered so the same bytes are not
+extracted again (:mod:`learn.etl.content.failures`); a transient one is not.
 """
 
 from __future__ import annotations
@@ -29,6 +32,9 @@ MAX_TEXT_CHARS = 5_000_000
 # After this many consecutive timeouts or connection failures the server adapter stops calling
 # the server for the rest of its life (one ingest run): each remaining file fails at once.
 SERVER_FAILURE_LIMIT = 3
+# Tika server answers about the file itself: too large, unsupported type, unparseable. Any other
+# status (5xx, auth, routing, rate limits) is transient: the file may extract next time.
+FILE_REFUSALS = frozenset({413, 415, 422})
 
 
 class ExtractionError(Exception):
@@ -42,6 +48,12 @@ class ExtractionError(Exception):
         self.message = message
         self.transient = transient
         self.limit = limit  # over a memory, time or page limit: never worth an automatic retry
+
+    @property
+    def about_the_file(self) -> bool:
+        """Whether the same bytes would fail again (a limit, a crash or a parse error), so the
+        failure is remembered (:mod:`learn.etl.content.failures`); a transient one is not."""
+        return self.limit or not self.transient
 
 
 @dataclass(frozen=True)
@@ -183,7 +195,8 @@ class TikaServer:
                 filename,
                 f"Tika server answered HTTP {response.status_code} to PUT {path}"
                 + (f": {detail}" if detail else ""),
-                transient=response.status_code >= 500,
+                # only a refusal of the file itself is about the file (not auth, routing, load)
+                transient=response.status_code not in FILE_REFUSALS,
             )
         return response
 
@@ -204,7 +217,9 @@ class TikaServer:
             try:
                 meta = metadata_of(response.json())
             except ValueError:
-                raise ExtractionError(filename, "Tika server /meta did not answer JSON") from None
+                raise ExtractionError(
+                    filename, "Tika server /meta did not answer JSON", transient=True
+                ) from None
         return Extracted(text, meta)
 
 

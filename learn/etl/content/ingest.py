@@ -3,7 +3,10 @@
 Each course found in ``source`` is matched to its run in the catalog (an unknown run is
 reported and skipped), its files are extracted (unchanged ones are not) and written through
 :func:`learn.etl.content_files.load_content_files`: unchanged files write nothing, vanished ones
-are unpublished, files whose extraction failed keep their stored copy. OCW Open Textbooks are
+are unpublished, files whose extraction failed keep their stored copy. A failure about the file
+(a limit, a crash, a parse error) is remembered (:class:`~learn.etl.models.ExtractionFailure`):
+later ingests skip the same bytes with the remembered reason unless ``retry_failed``
+(:mod:`learn.etl.content.failures`). OCW Open Textbooks are
 loaded as ``document`` resources through the loader and linked to their course. Every ingest is
 one :class:`~learn.etl.models.EtlRun` (source ``<platform>_content``) shown by ``learn etl status``.
 """
@@ -16,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from learn.catalog import hooks
@@ -30,10 +34,11 @@ from learn.config.env import LearnEnv, get_env
 from learn.etl.content import ocw as ocw_content
 from learn.etl.content.archive import ArchiveError, ArchiveLimits
 from learn.etl.content.extract import TextExtractor, close_extractor, get_extractor
+from learn.etl.content.failures import FailureMemory, KnownFailure
 from learn.etl.content.olx import FileProblem, OlxCourse, olx_records, read_courses
 from learn.etl.content_files import ContentFileCounts, load_content_files
 from learn.etl.loader import load_resources
-from learn.etl.models import EtlRun, RunStatus
+from learn.etl.models import EtlRun, ExtractionFailure, RunStatus
 from learn.etl.pipeline import source_lock
 from learn.etl.records import ContentFileRecord, ResourceRecord
 
@@ -60,6 +65,7 @@ class CourseOutcome:
     extracted: int = 0
     problems: list[FileProblem] = field(default_factory=list)
     message: str = ""
+    remembered: int = 0  # files not extracted again: their very bytes failed before
 
 
 @dataclass
@@ -85,6 +91,65 @@ def _known(run_pk: int) -> dict[str, str]:
         )
         if key
     }
+
+
+# ---------------------------------------------------------------- remembered failures
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What every course of one ingest shares."""
+
+    platform: str
+    run: EtlRun
+    extractor: TextExtractor
+    retry_failed: bool
+
+
+def _failures(ctx: _Context, run_id: str) -> QuerySet[ExtractionFailure]:
+    return ExtractionFailure.objects.filter(platform=ctx.platform, run_id=run_id)
+
+
+def _memory(ctx: _Context, run_id: str) -> FailureMemory:
+    """Run ``run_id``'s remembered failures; each new one is saved as soon as it happens."""
+    known = {
+        key: KnownFailure(sha, reason, first_seen, attempts)
+        for key, sha, reason, first_seen, attempts in _failures(ctx, run_id).values_list(
+            "key", "sha256", "reason", "first_seen", "attempts"
+        )
+    }
+
+    def failed(key: str, sha: str, reason: str) -> None:
+        now = timezone.now()
+        with transaction.atomic():
+            row = _failures(ctx, run_id).select_for_update().filter(key=key).first()
+            if row is None:
+                row = ExtractionFailure(
+                    platform=ctx.platform, run_id=run_id, key=key, sha256=sha,
+                    first_seen=now, attempts=0,
+                )  # fmt: skip
+            elif row.sha256 != sha:  # other bytes failing: a new failure
+                row.sha256, row.first_seen, row.attempts, row.skipped = sha, now, 0, 0
+            row.reason, row.last_seen, row.etl_run = reason[:4000], now, ctx.run
+            row.attempts += 1
+            row.save()
+
+    return FailureMemory(known, retry=ctx.retry_failed, on_failed=failed)
+
+
+def _remember(ctx: _Context, run_id: str, memory: FailureMemory) -> None:
+    """After the course: count the skips, forget failures that are moot (success, new bytes,
+    an unchanged stored copy, a file gone from the course). New failures were saved as they
+    happened."""
+    rows = _failures(ctx, run_id)
+    with transaction.atomic():
+        gone = (memory.cleared - memory.failed.keys()) | memory.vanished
+        if gone:
+            rows.filter(key__in=sorted(gone)).delete()
+        if memory.recalled:
+            rows.filter(key__in=sorted(memory.recalled)).update(
+                last_seen=timezone.now(), skipped=F("skipped") + 1, etl_run=ctx.run
+            )
 
 
 def _find_run(
@@ -136,7 +201,8 @@ def _archives(source: Path) -> list[Path]:
     return [source]
 
 
-def _ingest_edx_course(platform: str, course: OlxCourse, extractor: TextExtractor) -> CourseOutcome:
+def _ingest_edx_course(ctx: _Context, course: OlxCourse) -> CourseOutcome:
+    platform = ctx.platform
     run = _find_run(platform, [course.run_id])
     if run is None:
         return CourseOutcome(
@@ -144,19 +210,21 @@ def _ingest_edx_course(platform: str, course: OlxCourse, extractor: TextExtracto
             message=f"run {course.run_id!r} is not in the catalog for platform {platform!r}; "
             f"load the {platform} source first",
         )  # fmt: skip
-    result = olx_records(course, platform, extractor, _known(run.pk))
+    memory = _memory(ctx, run.run_id)
+    result = olx_records(course, platform, ctx.extractor, _known(run.pk), memory)
+    _remember(ctx, run.run_id, memory)
     counts = (
         _write(run, result.records, result.failed_keys) if result.records else ContentFileCounts()
     )
     return CourseOutcome(
         course.label, run.run_id, _status(counts, result.problems, len(result.records)),
-        counts, result.extracted, result.problems,
+        counts, result.extracted, result.problems, remembered=len(result.memory.recalled),
     )  # fmt: skip
 
 
 def _ingest_edx(
-    platform: str, source: Path, run_id: str | None, extractor: TextExtractor,
-    limits: ArchiveLimits, progress: Progress | None,
+    ctx: _Context, source: Path, run_id: str | None, limits: ArchiveLimits,
+    progress: Progress | None,
 ) -> list[CourseOutcome]:  # fmt: skip
     """Archives one at a time, newest first (mtime, then name): only one archive's contents are
     held at once. The first (newest) export of a run is loaded; older ones are skipped as
@@ -187,7 +255,7 @@ def _ingest_edx(
                 )
                 continue
             winners[key] = archive.name
-            outcomes.append(_ingest_edx_course(platform, course, extractor))
+            outcomes.append(_ingest_edx_course(ctx, course))
         del courses  # this archive's bytes go before the next archive is read
         if progress:
             progress(index, len(archives))
@@ -266,7 +334,7 @@ def _load_documents(
 
 
 def _ingest_ocw(
-    source: Path, extractor: TextExtractor, env: LearnEnv, progress: Progress | None
+    ctx: _Context, source: Path, env: LearnEnv, progress: Progress | None
 ) -> list[CourseOutcome]:
     try:
         courses = ocw_content.find_courses(source)
@@ -286,10 +354,12 @@ def _ingest_ocw(
                 )  # fmt: skip
             )
             continue
+        memory = _memory(ctx, run.run_id)
         result = ocw_content.course_content(
-            course, run.run_id, env.ocw_base_url, extractor, _known(run.pk),
-            max_file_bytes=env.content_max_file_bytes,
+            course, run.run_id, env.ocw_base_url, ctx.extractor, _known(run.pk),
+            max_file_bytes=env.content_max_file_bytes, memory=memory,
         )  # fmt: skip
+        _remember(ctx, run.run_id, memory)
         counts = (
             _write(run, result.records, result.failed_keys)
             if result.records
@@ -297,7 +367,7 @@ def _ingest_ocw(
         )
         outcome = CourseOutcome(
             str(course.path), run.run_id, _status(counts, result.problems, len(result.records)),
-            counts, result.extracted, result.problems,
+            counts, result.extracted, result.problems, remembered=len(result.memory.recalled),
         )  # fmt: skip
         if result.records or result.textbook_ids:
             # only when this load listed files: an empty extract keeps everything
@@ -320,9 +390,14 @@ def ingest_content_files(
     config: LearnEnv | None = None,
     limits: ArchiveLimits | None = None,
     progress: Progress | None = None,
+    retry_failed: bool = False,
 ) -> IngestReport:
     """Ingest the content files of ``platform`` from ``source`` (archive, folder of archives,
     or OCW folder). ``run_id`` overrides the run an edX archive names (single-course archives).
+
+    A file whose very bytes failed extraction before (for a reason about the file) is not
+    extracted again unless ``retry_failed``: its stored copy is kept and it is reported with
+    the remembered reason.
 
     Per-file and per-course problems are reported, never raised; a bad ``platform`` or a missing
     ``source`` raises :class:`ContentSourceError` before anything is written.
@@ -340,13 +415,14 @@ def ingest_content_files(
     report.run = run
     own_extractor = extractor is None
     active = extractor or get_extractor(env)
+    ctx = _Context(platform, run, active, retry_failed)
     try:
         with source_lock(f"{platform}_content"):
             if platform == "ocw":
-                report.courses = _ingest_ocw(path, active, env, progress)
+                report.courses = _ingest_ocw(ctx, path, env, progress)
             else:
                 limits = limits or ArchiveLimits.from_env(env)
-                report.courses = _ingest_edx(platform, path, run_id, active, limits, progress)
+                report.courses = _ingest_edx(ctx, path, run_id, limits, progress)
     except Exception as exc:
         run.status, run.message, run.finished_on = RunStatus.failed, str(exc)[:2000], timezone.now()
         run.save()
@@ -387,5 +463,11 @@ def _record(run: EtlRun, report: IngestReport) -> None:
         )
         or "no courses found"
     )
+    remembered = sum(c.remembered for c in report.courses)
+    if remembered:
+        run.message += (
+            f"; {remembered} file(s) not extracted again (these bytes failed before, "
+            "see `learn etl content failures`)"
+        )
     run.finished_on = timezone.now()
     run.save()

@@ -22,7 +22,8 @@ from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
 from learn.config.env import get_env
-from learn.etl.content.extract import ExtractionError, TextExtractor, extract_file
+from learn.etl.content.extract import ExtractionError, TextExtractor
+from learn.etl.content.failures import FailureMemory
 from learn.etl.content.olx import TEXT_EXTENSIONS, FileProblem
 from learn.etl.records import ContentFileRecord, ResourceRecord
 
@@ -49,6 +50,7 @@ class OcwResult:
     failed_keys: set[str] = field(default_factory=set)
     extracted: int = 0
     textbook_ids: list[str] = field(default_factory=list)  # every qualifying document, in order
+    memory: FailureMemory = field(default_factory=FailureMemory)
 
 
 def _too_big(path: Path, limit: int) -> int | None:
@@ -177,10 +179,11 @@ def _site_content(
     extractor: TextExtractor,
     known: Mapping[str, str],
     limit: int,
+    memory: FailureMemory,
 ) -> OcwResult:
     """Records keyed ``courses/<slug>/<path>`` with the fields the OCW catalog source writes,
     plus the text Tika extracts from each resource's file."""
-    out = OcwResult()
+    out = OcwResult(memory=memory)
     course_data = _load_json(course.path / "data.json") or {}
     course_url = _text(course_data.get("site_url")) or urljoin(base_url, f"courses/{course.slug}/")
     for path, data_path, data, raw in _site_items(course, limit):
@@ -260,11 +263,17 @@ def _with_file_text(
     checksum = _md5(raw, file_bytes)
     textbook = OPEN_TEXTBOOKS in record.content_tags
     if known.get(key) == checksum and not textbook:
+        out.memory.unchanged(key)
         return ContentFileRecord(key=key, run_id=record.run_id, checksum=checksum)
+    remembered = out.memory.recall(key, file_bytes)
+    if remembered is not None:  # these bytes failed before: the stored copy is kept
+        out.problems.append(FileProblem(key, remembered))
+        out.failed_keys.add(key)
+        return None
     out.extracted += 1
     extract_name = name if PurePosixPath(name).suffix else f"{name}.vtt"
     try:
-        extracted = extract_file(file_bytes, extract_name, extractor)
+        extracted = out.memory.extract(key, file_bytes, extract_name, extractor)
     except ExtractionError as exc:
         out.problems.append(FileProblem(key, exc.message))
         out.failed_keys.add(key)
@@ -308,8 +317,9 @@ def _legacy_content(
     extractor: TextExtractor,
     known: Mapping[str, str],
     limit: int,
+    memory: FailureMemory,
 ) -> OcwResult:
-    out = OcwResult()
+    out = OcwResult(memory=memory)
     # a legacy item carries its file inline in base64 (4/3 of the file) beside its metadata
     json_limit = limit * 4 // 3 + 1024 * 1024
     items: list[tuple[Path, dict[str, Any] | None]] = []
@@ -351,11 +361,17 @@ def _legacy_content(
             content_type = "pdf" if file_type == "application/pdf" else "file"
         checksum = _md5(payload, _text(data.get("title")).encode())
         if known.get(key) == checksum:
+            out.memory.unchanged(key)
             out.records.append(ContentFileRecord(key=key, run_id=run_id, checksum=checksum))
+            continue
+        remembered = out.memory.recall(key, payload)
+        if remembered is not None:  # these bytes failed before: the stored copy is kept
+            out.problems.append(FileProblem(key, remembered))
+            out.failed_keys.add(key)
             continue
         out.extracted += 1
         try:
-            extracted = extract_file(payload, name, extractor)
+            extracted = out.memory.extract(key, payload, name, extractor)
         except ExtractionError as exc:
             out.problems.append(FileProblem(key, exc.message))
             out.failed_keys.add(key)
@@ -387,12 +403,16 @@ def course_content(
     extractor: TextExtractor,
     known: Mapping[str, str] | None = None,
     max_file_bytes: int | None = None,
+    memory: FailureMemory | None = None,
 ) -> OcwResult:
     """Content-file records (and Open Textbook documents) of one course folder.
 
-    A file over ``max_file_bytes`` (default ``CONTENT_MAX_FILE_BYTES``) is reported and never read.
+    A file over ``max_file_bytes`` (default ``CONTENT_MAX_FILE_BYTES``) is reported and never read;
+    one whose very bytes failed extraction before (``memory``, returned as ``result.memory``) is
+    reported with the remembered reason and not extracted again.
     """
     limit = max_file_bytes if max_file_bytes is not None else get_env().content_max_file_bytes
+    memory = memory or FailureMemory()
     if course.shape == "legacy":
-        return _legacy_content(course, run_id, extractor, known or {}, limit)
-    return _site_content(course, run_id, base_url, extractor, known or {}, limit)
+        return _legacy_content(course, run_id, extractor, known or {}, limit, memory)
+    return _site_content(course, run_id, base_url, extractor, known or {}, limit, memory)

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from learn.etl.content.archive import ArchiveLimits, ByteBudget, Member, Oversized, iter_members
-from learn.etl.content.extract import ExtractionError, TextExtractor, extract_file
+from learn.etl.content.extract import ExtractionError, TextExtractor
+from learn.etl.content.failures import FailureMemory
 from learn.etl.records import ContentFileRecord
 from learn.etl.xmlsafe import Element, UnsafeXml, try_parse_xml
 
@@ -211,6 +212,7 @@ class OlxResult:
     problems: list[FileProblem] = field(default_factory=list)
     failed_keys: set[str] = field(default_factory=set)
     extracted: int = 0  # files sent to an extractor (unchanged ones are not)
+    memory: FailureMemory = field(default_factory=FailureMemory)
 
 
 def olx_records(
@@ -218,28 +220,36 @@ def olx_records(
     platform: str,
     extractor: TextExtractor,
     known: Mapping[str, str] | None = None,
+    memory: FailureMemory | None = None,
 ) -> OlxResult:
     """Content-file records for every text file of ``course``.
 
     ``known`` maps keys to the checksum of the published file already stored: a file whose bytes
     did not change is not extracted again (its record carries only the key and checksum, which
     the loader counts as unchanged). A file that fails extraction is reported in ``problems``
-    and listed in ``failed_keys`` so its stored copy is kept.
+    and listed in ``failed_keys`` so its stored copy is kept; ``memory`` (returned as
+    ``result.memory``) skips the files whose very bytes failed before and learns this run's.
     """
     known = known or {}
     blocks = _blocks(course)
-    out = OlxResult(problems=list(course.problems))
+    out = OlxResult(problems=list(course.problems), memory=memory or FailureMemory())
     for key in sorted(course.files):
         data = course.files[key]
         name = str(key)
         checksum = checksum_of(data)
         edx_id, is_transcript = module_id(course, key, blocks)
         if known.get(name) == checksum:
+            out.memory.unchanged(name)
             out.records.append(ContentFileRecord(key=name, run_id=course.run_id, checksum=checksum))
+            continue
+        remembered = out.memory.recall(name, data)
+        if remembered is not None:  # these bytes failed before: the stored copy is kept
+            out.problems.append(FileProblem(name, remembered))
+            out.failed_keys.add(name)
             continue
         out.extracted += 1
         try:
-            extracted = extract_file(data, name, extractor)
+            extracted = out.memory.extract(name, data, name, extractor)
         except ExtractionError as exc:
             out.problems.append(FileProblem(name, exc.message))
             out.failed_keys.add(name)

@@ -127,6 +127,8 @@ class SandboxedTika:
     """A :class:`~learn.etl.content.extract.TextExtractor` running Tika in a limited child."""
 
     name = "tika-sandboxed"
+    # files handed to any child in this process (observable by tests and benchmarks)
+    files_sent_total = 0
 
     def __init__(
         self,
@@ -142,6 +144,8 @@ class SandboxedTika:
         self._process: subprocess.Popen[bytes] | None = None
         # the child's peak resident memory (VmHWM, sampled while it works), for reports
         self.last_peak_bytes = 0
+        self.calls = 0  # extract() calls with bytes (a page-limit refusal included)
+        self.files_sent = 0  # files handed to the child (each one a real parse)
 
     # -- child lifecycle
 
@@ -240,6 +244,7 @@ class SandboxedTika:
 
         if not data:
             return Extracted("")
+        self.calls += 1
         pages = pdf_pages(data)
         if pages > self.limits.max_pages:
             raise limited(
@@ -253,6 +258,8 @@ class SandboxedTika:
             ) from None
         self._process = process
         assert process.stdin is not None
+        self.files_sent += 1
+        SandboxedTika.files_sent_total += 1
         try:
             _send(process.stdin, data)
             raw = self._reply(process, time.monotonic() + self.limits.seconds)

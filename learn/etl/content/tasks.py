@@ -31,6 +31,8 @@ def summary(report: Any) -> dict[str, Any]:
         "updated": report.total("updated"),
         "unchanged": report.total("unchanged"),
         "unpublished": report.total("unpublished"),
+        # files whose very bytes failed extraction before: skipped, never re-extracted here
+        "not_extracted_again": sum(c.remembered for c in report.courses),
         "problems": [{"run_id": r, "key": p.key, "message": p.message} for r, p in report.problems],
     }
 

@@ -182,9 +182,9 @@ def test_exports_are_read_and_ingested_one_at_a_time(
         events.append(f"read {archive.name}")
         return real_read(archive, *args)
 
-    def spy_ingest(platform: str, course: Any, extractor: Any) -> Any:
+    def spy_ingest(context: Any, course: Any) -> Any:
         events.append(f"ingest {Path(course.label.split('!')[0]).name}")
-        return real_ingest(platform, course, extractor)
+        return real_ingest(context, course)
 
     monkeypatch.setattr(ingest_module, "read_courses", spy_read)
     monkeypatch.setattr(ingest_module, "_ingest_edx_course", spy_ingest)
