@@ -34,7 +34,7 @@ after(async () => {
 });
 
 describe("API down", () => {
-  it("search, home and resource pages show a friendly error with retry; the server logs the cause", async () => {
+  it("search, home, resource and channel pages show a friendly error with retry; the server logs the cause", async () => {
     const page = await newPage(browser);
     const response = await page.goto(`${BASE}/search?q=physics&topic=Physics`);
     assert.equal(response.status(), 200);
@@ -44,7 +44,14 @@ describe("API down", () => {
     await page.getByRole("alert").filter({ hasText: "not responding" }).waitFor();
     await page.goto(`${BASE}/resource/1`);
     await page.getByRole("link", { name: "Try again" }).waitFor();
+    // A channel page: the channel API is down, so the error (not a 404).
+    const channel = await page.goto(`${BASE}/c/topic/physics`);
+    assert.notEqual(channel.status(), 404);
+    assert.equal(await page.getByRole("link", { name: "Try again" }).getAttribute("href"), "/c/topic/physics");
+    await page.goto(`${BASE}/topics`);
+    await page.getByRole("link", { name: "Try again" }).waitFor();
     assert.match(log, /\[learn-web\] API unreachable while fetching search results/);
+    assert.match(log, /\[learn-web\] API unreachable while fetching channel topic\/physics/);
     assert.deepEqual(page.errors, []);
     await page.context().close();
   });

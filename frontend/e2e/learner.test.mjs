@@ -291,3 +291,56 @@ for (const width of [1280, PHONE]) {
     });
   });
 }
+
+describe("channels come from the channel API (/api/v0/channels/)", () => {
+  it("a department channel: title from the channel API, course count = the counts endpoint, on the listing and on the page", async () => {
+    const page = await newPage(browser);
+    await page.goto(`${BASE}/departments`);
+    const link = page.locator('main a[href^="/c/department/"]', { hasText: "Electrical Engineering" }).first();
+    const href = await link.getAttribute("href");
+    const name = decodeURIComponent(href.split("/").pop());
+    const channel = await api(`/api/v0/channels/type/department/${encodeURIComponent(name)}/`);
+    const counts = (await api("/api/v0/channels/counts/department/")).find((c) => c.name === name)?.counts;
+    assert.ok(counts && counts.courses > 0, `the counts endpoint has ${name}`);
+    const listed = await link.locator("xpath=..").locator(".facet-count").textContent();
+    assert.equal(countOf(listed), counts.courses, "the listing shows the counts endpoint's course count");
+    await page.goto(`${BASE}${href}?tab=course`);
+    assert.equal((await page.getByRole("heading", { level: 1 }).textContent()).trim(), channel.title);
+    assert.equal(await shownCount(page), counts.courses, "the channel's courses are the counts endpoint's");
+    // The whole channel is the search its search_filter fixes.
+    await page.goto(`${BASE}${href}`);
+    const expected = await api(`/api/v1/learning_resources_search/?${channel.search_filter}&limit=0`);
+    assert.equal(await shownCount(page), expected.count, `the results are the search ${channel.search_filter}`);
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+
+  it("a topic channel lists its sub-channels from the channel API, titled and linked", async () => {
+    const topics = [];
+    for (let offset = 0, next = true; next; offset += 100) {
+      const list = await api(`/api/v0/channels/?channel_type=topic&limit=100&offset=${offset}`);
+      topics.push(...list.results);
+      next = Boolean(list.next);
+    }
+    const parent = topics.find((c) => c.sub_channels.length > 0);
+    assert.ok(parent, "some topic channel has sub-channels");
+    for (const width of [1280, PHONE]) {
+      const page = await newPage(browser, width);
+      const response = await page.goto(`${BASE}/c/topic/${encodeURIComponent(parent.name)}`);
+      assert.equal(response.status(), 200);
+      assert.equal((await page.getByRole("heading", { level: 1 }).textContent()).trim(), parent.title);
+      const nav = page.getByRole("navigation", { name: "Subtopics" });
+      const hrefs = await nav.getByRole("link").evaluateAll((links) => links.map((a) => [a.getAttribute("href"), a.textContent.trim()]));
+      const wanted = [...parent.sub_channels]
+        .sort((a, b) => a.position - b.position)
+        .map((s) => [`/c/topic/${encodeURIComponent(s.channel)}`, topics.find((c) => c.name === s.channel)?.title ?? s.channel]);
+      assert.deepEqual(hrefs, wanted);
+      await noSeriousViolations(page, `topic channel ${width}`);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 1, `no horizontal overflow at ${width}px`);
+      await shoot(page, `learner-channel-subtopics-${width}`);
+      assert.deepEqual(page.errors, []);
+      await page.context().close();
+    }
+  });
+});

@@ -10,6 +10,9 @@ export type Topic = Schemas["LearningResourceTopic"];
 export type Department = Schemas["LearningResourceDepartment"];
 export type Offeror = Schemas["LearningResourceOfferorDetail"];
 export type Run = Schemas["LearningResourceRun"];
+/** A v0 channel, in the shape of its type (TopicChannel, DepartmentChannel, UnitChannel, PathwayChannel). */
+export type Channel = Schemas["Channel"];
+export type ChannelCounts = Schemas["ChannelCounts"];
 export type ContentFile = Schemas["ContentFile"];
 export type ContentFileSearchResponse = Schemas["ContentFileSearchResponse"];
 

@@ -1,6 +1,6 @@
 import type { MetadataRoute } from "next";
-import { getDepartments, getOfferors, getTopics, search } from "@/lib/api";
-import { departmentPath, topicPath, unitPath } from "@/lib/channels";
+import { getChannels, search } from "@/lib/api";
+import { channelPath } from "@/lib/channels";
 
 export const dynamic = "force-dynamic";
 
@@ -11,14 +11,9 @@ const PAGE = 100; // the API's maximum page size
 export default async function sitemap(): Promise<MetadataRoute.Sitemap> {
   const site = (process.env.LEARN_SITE_URL || "http://127.0.0.1:8062").replace(/\/$/, "");
   const entries: MetadataRoute.Sitemap = ["/", "/topics", "/departments", "/units", "/podcasts", "/videos"].map((p) => ({ url: `${site}${p}` }));
-  const [topics, departments, offerors] = await Promise.all([
-    getTopics().catch(() => []),
-    getDepartments().catch(() => []),
-    getOfferors().catch(() => []),
-  ]);
-  entries.push(...topics.map((t) => ({ url: `${site}${topicPath(t)}` })));
-  entries.push(...departments.map((d) => ({ url: `${site}${departmentPath(d)}` })));
-  entries.push(...offerors.map((o) => ({ url: `${site}${unitPath(o)}` })));
+  // Every published channel, as the channels API lists them (a department without a school has none).
+  const channels = await getChannels().catch(() => []);
+  entries.push(...channels.map((c) => ({ url: `${site}${channelPath(c.channel_type, c.name)}`, lastModified: c.updated_on })));
   try {
     for (let offset = 0; offset < MAX_RESOURCES; offset += PAGE) {
       const page = await search({ limit: PAGE, offset, sortby: "new" });

@@ -1,6 +1,6 @@
 // Server-side data access: every call to the API goes through here. Failures are classified so pages can
 // show a friendly message (API down vs. not found) while the server logs the cause.
-import { apiOrigin, makeClient, type ContentFileSearchResponse, type Department, type Offeror, type Resource, type SearchResponse, type Topic } from "@/api/client";
+import { apiOrigin, makeClient, type Channel, type ChannelCounts, type ContentFileSearchResponse, type Department, type Offeror, type Resource, type SearchResponse, type Topic } from "@/api/client";
 import type { ApiQuery } from "./searchState";
 
 export class ApiUnavailableError extends Error {
@@ -141,6 +141,32 @@ export function getOfferors(): Promise<Offeror[]> {
   const client = makeClient();
   return memoized("offerors", () =>
     allPages("offerors", (offset) => client.GET("/api/v1/offerors/", { params: { query: { limit: 500, offset } }, cache: "no-store" })),
+  );
+}
+
+/** One channel by type and name (`/api/v0/channels/type/{type}/{name}/`); NotFoundError when there is none. */
+export function getChannel(type: string, name: string): Promise<Channel> {
+  const client = makeClient();
+  return call(`channel ${type}/${name}`, () =>
+    client.GET("/api/v0/channels/type/{channel_type}/{name}/", { params: { path: { channel_type: type, name } }, cache: "no-store" }),
+  );
+}
+
+/** Published channels, of one type or all (`/api/v0/channels/`). */
+export function getChannels(type?: "topic" | "department" | "unit" | "pathway"): Promise<Channel[]> {
+  const client = makeClient();
+  return memoized(`channels:${type ?? ""}`, () =>
+    allPages(`${type ?? "all"} channels`, (offset) =>
+      client.GET("/api/v0/channels/", { params: { query: { limit: 100, offset, ...(type ? { channel_type: type } : {}) } }, cache: "no-store" }),
+    ),
+  );
+}
+
+/** Published channels of a type with their course and program counts (`/api/v0/channels/counts/{type}/`). */
+export function getChannelCounts(type: string): Promise<ChannelCounts[]> {
+  const client = makeClient();
+  return memoized(`channel-counts:${type}`, () =>
+    call(`${type} channel counts`, () => client.GET("/api/v0/channels/counts/{channel_type}/", { params: { path: { channel_type: type } }, cache: "no-store" })),
   );
 }
 

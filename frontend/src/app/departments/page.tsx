@@ -1,22 +1,26 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import type { Department } from "@/api/client";
 import { ErrorState } from "@/components/ErrorState";
-import { catalogCounts, getDepartments } from "@/lib/api";
-import { departmentPath } from "@/lib/channels";
+import { getChannelCounts, getDepartments } from "@/lib/api";
+import { countsByUrl, countsLabel, departmentPath } from "@/lib/channels";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Departments", description: "Browse learning resources by MIT academic department." };
 
+// As MIT Learn's departments page: the departments by school, with each department channel's counts.
 export default async function DepartmentsPage() {
-  let departments;
+  let departments: Department[];
   try {
     departments = await getDepartments();
   } catch {
     return <ErrorState retryHref="/departments" />;
   }
-  // Departments with nothing in the catalog are not offered (their page would be empty).
-  const counts = await catalogCounts().catch(() => null);
-  if (counts) departments = departments.filter((d) => (counts.byDepartment.get(d.department_id) ?? 0) > 0);
+  const channelCounts = await getChannelCounts("department").catch(() => null);
+  const counts = countsByUrl(channelCounts ?? []);
+  const countOf = (d: Department) => (d.channel_url ? counts.get(d.channel_url) : undefined);
+  // Only departments with a channel and courses or programs in it (any other page would be missing or empty).
+  if (channelCounts) departments = departments.filter((d) => ((countOf(d)?.courses ?? 0) + (countOf(d)?.programs ?? 0)) > 0);
   const bySchool = new Map<string, typeof departments>();
   for (const d of departments) {
     const school = d.school && typeof d.school === "object" && "name" in d.school ? String(d.school.name) : "Other";
@@ -34,11 +38,15 @@ export default async function DepartmentsPage() {
             <ul className="grid-list">
               {list
                 .sort((a, b) => a.name.localeCompare(b.name))
-                .map((d) => (
-                  <li key={d.department_id}>
-                    <Link prefetch={false} href={departmentPath(d)}>{d.name}</Link>
-                  </li>
-                ))}
+                .map((d) => {
+                  const label = countsLabel(countOf(d));
+                  return (
+                    <li key={d.department_id}>
+                      <Link prefetch={false} href={departmentPath(d)}>{d.name}</Link>
+                      {label && <p className="facet-count">{label}</p>}
+                    </li>
+                  );
+                })}
             </ul>
           </section>
         ))}

@@ -1,23 +1,26 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import type { Offeror } from "@/api/client";
 import { ErrorState } from "@/components/ErrorState";
-import { catalogCounts, getOfferors } from "@/lib/api";
-import { unitPath } from "@/lib/channels";
+import { getChannelCounts, getOfferors } from "@/lib/api";
+import { countsByUrl, countsLabel, unitPath } from "@/lib/channels";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Academic and professional units", description: "The MIT units that offer learning resources." };
 
+// As MIT Learn's units page: the offerors, academic then professional, with each unit channel's counts.
 export default async function UnitsPage() {
-  let offerors;
+  let offerors: Offeror[];
   try {
     offerors = await getOfferors();
   } catch {
     return <ErrorState retryHref="/units" />;
   }
-  // Units with nothing in the catalog are not offered (their page would be empty).
-  const counts = await catalogCounts().catch(() => null);
-  const count = (code: string) => counts?.byOfferor.get(code) ?? 0;
-  if (counts) offerors = offerors.filter((o) => count(o.code) > 0);
+  const channelCounts = await getChannelCounts("unit").catch(() => null);
+  const counts = countsByUrl(channelCounts ?? []);
+  const countOf = (o: Offeror) => (o.channel_url ? counts.get(o.channel_url) : undefined);
+  // Only units with a channel and courses or programs in it (any other page would be missing or empty).
+  if (channelCounts) offerors = offerors.filter((o) => ((countOf(o)?.courses ?? 0) + (countOf(o)?.programs ?? 0)) > 0);
   const groups = [
     { title: "Academic units", list: offerors.filter((o) => !o.professional) },
     { title: "Professional units", list: offerors.filter((o) => o.professional) },
@@ -32,15 +35,18 @@ export default async function UnitsPage() {
           <section key={g.title} aria-label={g.title}>
             <h2>{g.title}</h2>
             <ul className="grid-list">
-              {g.list.map((o) => (
-                <li key={o.code}>
-                  <h3>
-                    <Link prefetch={false} href={unitPath(o)}>{o.name}</Link>
-                  </h3>
-                  {counts && <p className="facet-count">{count(o.code).toLocaleString("en-US")} {count(o.code) === 1 ? "resource" : "resources"}</p>}
-                  {o.value_prop && <p>{o.value_prop}</p>}
-                </li>
-              ))}
+              {g.list.map((o) => {
+                const label = countsLabel(countOf(o));
+                return (
+                  <li key={o.code}>
+                    <h3>
+                      <Link prefetch={false} href={unitPath(o)}>{o.name}</Link>
+                    </h3>
+                    {label && <p className="facet-count">{label}</p>}
+                    {o.value_prop && <p>{o.value_prop}</p>}
+                  </li>
+                );
+              })}
             </ul>
           </section>
         ))}
