@@ -51,6 +51,7 @@ from learn.catalog.models import (
     PodcastEpisode,
     Price,
     Program,
+    RunInstructor,
     School,
     Topic,
     Video,
@@ -130,6 +131,11 @@ def course_number_values(resource: LearningResource | None) -> list[str]:
 
 
 # ---------------------------------------------------------------- blank text
+
+
+def _name_order(link: RunInstructor) -> tuple[str, int, int]:
+    # A missing last name is "" in MIT Learn (its ETL stores empty text), so it sorts first.
+    return ((link.instructor.last_name or "").casefold(), link.position, link.pk)
 
 
 class BlankTextField(serializers.CharField):
@@ -350,8 +356,9 @@ class LearningResourceRunSerializer(serializers.ModelSerializer[LearningResource
 
     @extend_schema_field(LearningResourceInstructorSerializer(many=True, allow_null=True))
     def get_instructors(self, run: LearningResourceRun) -> list[dict[str, Any]]:
-        links = run.runinstructor_set.all()
-        ordered = sorted(links, key=lambda link: (link.position, link.pk))
+        # MIT Learn's order: by last name (its instructor model's ordering), ties in the
+        # source's order — MIT's OER export lists authors so.
+        ordered = sorted(run.runinstructor_set.all(), key=_name_order)
         return [
             represent(LearningResourceInstructorSerializer, link.instructor) for link in ordered
         ]
