@@ -230,7 +230,8 @@ def order(hits: list[Ranked]) -> list[Ranked]:
 
 def floor_of(tuning: Tuning, best: float) -> float:
     """The min_score floor: ``tuning.min_score`` percent of the best re-scored hit's score."""
-    return best * min(max(tuning.min_score, 0.0), 100.0) / 100.0
+    share = min(max(tuning.min_score, 0.0), 100.0) / 100.0
+    return best * share
 
 
 def content_file_scores(found: Iterable[tuple[Any, float]], weight: float) -> dict[int, float]:
