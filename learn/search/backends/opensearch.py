@@ -3,6 +3,9 @@
 Request bodies are built by pure functions (``index_settings``, ``search_body``, ``bulk_chunks``)
 and responses parsed by ``parse_search_response``, so they are tested without a server.
 Content files live in their own ``content_file`` index (MIT Learn nests them as child documents).
+Relevance ranking follows the policy both engines share (``learn.search.ranking``): the engine
+applies its multipliers in ``RANK_SCRIPT``; course grouping, the order and the min_score floor
+are applied above the engine to the best RERANK_WINDOW hits (``OpenSearchBackend._window``).
 
 Engine behaviours this adapter relies on (OpenSearch documentation; the offline tests enforce them
 through ``tests/search/opensearch_double.py``):
