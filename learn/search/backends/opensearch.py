@@ -38,7 +38,12 @@ from learn.search.backends.base import (
     SearchUnavailable,
     SearchWriteError,
 )
-from learn.search.documents import FACET_FIELDS, course_number_forms, index_fields
+from learn.search.documents import (
+    FACET_FIELDS,
+    NUMBER_FIELDS,
+    course_number_forms,
+    index_fields,
+)
 from learn.search.query import (
     BOOLEAN_FACETS,
     Hit,
@@ -145,24 +150,6 @@ def index_settings(replicas: int = 2, refresh_interval: str = "1s") -> dict[str,
         "analyzer": "custom_english",
         "search_analyzer": "custom_english_search",
     }
-    numbers = [
-        "views",
-        "completeness",
-        "age_ts",
-        "created_ts",
-        "last_modified_ts",
-        "start_ts",
-        "start_ts_asc",
-        "next_start_ts",
-        "browse_key",
-        "is_program",
-        "is_intro",
-        "is_foundation",
-        "course_group",
-        "is_sequel",
-        "title_group",
-        "parent_id",
-    ]
     facets = FACET_FIELDS
     return {
         "settings": {
@@ -244,7 +231,7 @@ def index_settings(replicas: int = 2, refresh_interval: str = "1s") -> dict[str,
                         "readable_id": {"type": "keyword"},
                         "sort_coursenum": {"type": "keyword"},
                         "f": {"properties": {name: {"type": "keyword"} for name in facets}},
-                        "n": {"properties": {name: {"type": "double"} for name in numbers}},
+                        "n": {"properties": {name: {"type": "double"} for name in NUMBER_FIELDS}},
                     }
                 },
             },

@@ -28,7 +28,13 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from learn.search.backends.base import ProgressCallback, SearchBackend, SearchUnavailable
-from learn.search.documents import FACET_FIELDS, IndexFields, course_number_forms, index_fields
+from learn.search.documents import (
+    FACET_FIELDS,
+    NUMBER_FIELDS,
+    IndexFields,
+    course_number_forms,
+    index_fields,
+)
 from learn.search.query import (
     BOOLEAN_FACETS,
     Hit,
@@ -78,24 +84,6 @@ FOLDED_FACETS = frozenset(
         "content_feature_type",
         "instructor",
     }
-)
-NUMBER_FIELDS = (
-    "views",
-    "completeness",
-    "age_ts",
-    "created_ts",
-    "last_modified_ts",
-    "start_ts",
-    "start_ts_asc",
-    "next_start_ts",
-    "browse_key",
-    "is_program",
-    "is_intro",
-    "is_foundation",
-    "course_group",
-    "is_sequel",
-    "title_group",
-    "parent_id",
 )
 # sortby → (fast field, ascending)
 SORT_FIELDS: dict[str, tuple[str, bool]] = {
