@@ -50,6 +50,26 @@ class IndexFields:
     subjects: list[str] = field(default_factory=list)
 
 
+# Number fields every engine indexes for sorts and ranking (in a document's ``numbers``).
+NUMBER_FIELDS = (
+    "views",
+    "completeness",
+    "age_ts",
+    "created_ts",
+    "last_modified_ts",
+    "start_ts",
+    "start_ts_asc",
+    "next_start_ts",
+    "browse_key",
+    "is_program",
+    "is_intro",
+    "is_foundation",
+    "course_group",
+    "is_sequel",
+    "title_group",
+    "parent_id",
+)
+
 # Keyword fields every engine indexes for filters and aggregations (in a document's ``facets``).
 FACET_FIELDS = (
     "id",

@@ -10,7 +10,7 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-from search_fixtures import content_file, corpus, resource
+from search_fixtures import content_file, corpus, resource, twins_corpus
 
 from learn.search.backends.base import SearchBackend
 from learn.search.query import SearchQuery, Tuning
@@ -184,6 +184,37 @@ class BackendContract:
         flat = Tuning(yearly_decay_percent=0, max_incompleteness_penalty=0)
         result = backend.search(SearchQuery(text="thermodynamics", tuning=flat))
         assert len({round(h.score, 6) for h in result.hits}) == 1
+
+    def test_course_grouping_orders_twins_runs_and_parts(self, backend: SearchBackend) -> None:
+        # The shared ranking policy (learn.search.ranking) orders the engine's hits alike on
+        # every engine: of the course under two numbers the first course (3.012) leads, the
+        # complete graduate version (3.205, the best text-and-multiplier score) just after it;
+        # the incomplete second run of 3.012 stays with its course; a second part follows the
+        # first.
+        backend.rebuild(twins_corpus())
+        loose = Tuning(min_score=0)
+        assert self.ids(backend, text="materials", tuning=loose) == [1, 2, 3, 6, 7, 4, 5]
+        for offset, expected in ((0, [1, 2, 3]), (3, [6, 7, 4]), (6, [5])):
+            page = backend.search(
+                SearchQuery(text="materials", tuning=loose, offset=offset, limit=3)
+            )
+            assert [int(h.id) for h in page.hits] == expected and page.total == 7
+        # The min_score floor applies to the grouped scores: the weak run is kept with its
+        # course, in the count and the facet counts alike.
+        strict = backend.search(
+            SearchQuery(text="materials", tuning=Tuning(min_score=30), aggregations=("level",))
+        )
+        assert [int(h.id) for h in strict.hits] == [1, 2, 3] and strict.total == 3
+        levels = {b["key"]: b["doc_count"] for b in strict.aggregations["level"]}
+        assert levels == {"undergraduate": 2, "graduate": 1}
+        # Sorted by a field, the same set.
+        by_id = backend.search(
+            SearchQuery(
+                text="materials", tuning=Tuning(min_score=30), sort="-id", aggregations=("level",)
+            )
+        )
+        assert [int(h.id) for h in by_id.hits] == [3, 2, 1]
+        assert (by_id.total, by_id.aggregations) == (strict.total, strict.aggregations)
 
     def test_browse_puts_featured_first_and_materials_last(self, loaded: SearchBackend) -> None:
         ranked = self.ids(loaded, show_ocw_files=True)

@@ -262,3 +262,39 @@ def corpus() -> list[IndexDocument]:
             departments=("18",),
         ),
     ]
+
+
+def twins_corpus() -> list[IndexDocument]:
+    """Courses whose order for *materials* the shared ranking policy decides
+    (``learn.search.ranking``): a course under two numbers (the graduate version complete, the
+    first-course one not), a weak second run of the first-course one, and courses that only
+    mention materials: the two parts of one, and two others."""
+    heat = "Heat, work, entropy and the laws of thermodynamics in materials. "
+    force = "Forces, stresses and strains in materials. "
+    return [
+        resource(
+            1, "Thermodynamics of Materials", numbers=("3.012",), description=heat, completeness=0.5
+        ),
+        resource(
+            2,
+            "Thermodynamics of Materials",
+            numbers=("3.205",),
+            level="graduate",
+            description=heat,
+            completeness=1.0,
+        ),
+        resource(
+            3,
+            "Thermodynamics of Materials",
+            numbers=("3.012SC",),
+            description=heat,
+            completeness=0.1,
+        ),
+        resource(4, "Solid Mechanics I", numbers=("2.101",), description=force),
+        resource(5, "Solid Mechanics II", numbers=("2.102",), description=force),
+        resource(
+            6, "Electronic Devices", numbers=("6.152",), description="Semiconductor materials."
+        ),
+        resource(7, "Structural Design", numbers=("1.541",), description=force * 3),
+        resource(8, "Organic Chemistry", numbers=("5.12",), description="Molecules."),
+    ]

@@ -7,13 +7,18 @@ against a real cluster in test_opensearch_live.py when OPENSEARCH_URL is set."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from backend_contract import BackendContract
 from opensearch_double import FakeOpenSearch, register_script
+from search_fixtures import twins_corpus
 
 from learn.search.backends.base import SearchBackend
 from learn.search.backends.opensearch import RANK_SCRIPT, OpenSearchBackend
+from learn.search.backends.tantivy import TantivyBackend
+from learn.search.query import SearchQuery, Tuning
+from learn.search.ranking import Multipliers
 
 
 def rank_script(doc: Callable[[str], list[float]], params: dict[str, float], score: float) -> float:
@@ -47,3 +52,42 @@ class TestOpenSearchThroughDouble(BackendContract):
     def settle(self, backend: SearchBackend) -> None:
         assert isinstance(backend, OpenSearchBackend)
         backend.refresh()
+
+
+@pytest.mark.parametrize("min_score", [0.0, 5.0, 30.0, 95.0])
+def test_both_engines_rank_the_twins_corpus_alike(tmp_path: Path, min_score: float) -> None:
+    """One ranking policy behind one port: Tantivy (the engine itself) and the OpenSearch
+    adapter (through the double) return the same ids, page by page, and the same counts."""
+    tantivy = TantivyBackend(tmp_path / "search")
+    opensearch = OpenSearchBackend(FakeOpenSearch(), prefix="t", replicas=0)
+    for backend in (tantivy, opensearch):
+        backend.rebuild(twins_corpus())
+    tuning = Tuning(min_score=min_score)
+    for offset in (0, 2, 4):
+        query = SearchQuery(text="materials", tuning=tuning, offset=offset, limit=2)
+        first, second = tantivy.search(query), opensearch.search(query)
+        assert [h.id for h in first.hits] == [h.id for h in second.hits]
+        assert first.total == second.total
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"completeness": 1.0, "age_ts": 0.0},
+        {"completeness": 0.3, "age_ts": 1.0e9, "is_program": 1.0},
+        {"completeness": 0.0, "age_ts": -1.0, "is_intro": 1.0, "is_foundation": 1.0},
+        {"completeness": 0.8, "age_ts": 1.6e9, "is_sequel": 1.0, "is_foundation": 1.0},
+    ],
+)
+def test_the_ranking_script_is_the_shared_multipliers(values: dict[str, float]) -> None:
+    # OpenSearch applies the shared policy's multipliers in its Painless script, with the
+    # parameters the policy gives it: the script (as read in Python) computes the same factor.
+    tuning = Tuning(yearly_decay_percent=5.0, max_incompleteness_penalty=60.0)
+    multipliers = Multipliers.of(tuning, "resource", now=1.7e9)
+    fields = {f"search.n.{name}": [value] for name, value in values.items()}
+
+    def doc(path: str) -> list[float]:
+        return fields.get(path, [0.0])
+
+    script = rank_script(doc, multipliers.script_params(tuning), 1.0)
+    assert script == pytest.approx(multipliers.factor(values))

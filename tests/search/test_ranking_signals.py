@@ -7,13 +7,7 @@ from pathlib import Path
 import pytest
 from search_fixtures import resource
 
-from learn.search.backends.tantivy import (
-    RUN_GROUP_FLOOR,
-    TWIN_CAP,
-    Ranked,
-    TantivyBackend,
-    group_courses,
-)
+from learn.search.backends.tantivy import TantivyBackend
 from learn.search.documents import (
     course_group,
     intro_subjects,
@@ -22,6 +16,7 @@ from learn.search.documents import (
     title_group,
 )
 from learn.search.query import SearchQuery
+from learn.search.ranking import RUN_GROUP_FLOOR, TWIN_CAP, Ranked, group_courses
 
 FILLER = "A survey of methods and case studies with weekly problem sets and a final project. "
 

@@ -3,6 +3,9 @@
 Request bodies are built by pure functions (``index_settings``, ``search_body``, ``bulk_chunks``)
 and responses parsed by ``parse_search_response``, so they are tested without a server.
 Content files live in their own ``content_file`` index (MIT Learn nests them as child documents).
+Relevance ranking follows the policy both engines share (``learn.search.ranking``): the engine
+applies its multipliers in ``RANK_SCRIPT``; course grouping, the order and the min_score floor
+are applied above the engine to the best RERANK_WINDOW hits (``OpenSearchBackend._window``).
 
 Engine behaviours this adapter relies on (OpenSearch documentation; the offline tests enforce them
 through ``tests/search/opensearch_double.py``):
@@ -26,7 +29,7 @@ import json
 import logging
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from learn.search.backends.base import (
@@ -35,7 +38,12 @@ from learn.search.backends.base import (
     SearchUnavailable,
     SearchWriteError,
 )
-from learn.search.documents import FACET_FIELDS, course_number_forms, index_fields
+from learn.search.documents import (
+    FACET_FIELDS,
+    NUMBER_FIELDS,
+    course_number_forms,
+    index_fields,
+)
 from learn.search.query import (
     BOOLEAN_FACETS,
     Hit,
@@ -44,6 +52,17 @@ from learn.search.query import (
     IndexStatus,
     SearchQuery,
     SearchResult,
+)
+from learn.search.ranking import (
+    CHILD_WINDOW,
+    GROUP_FIELDS,
+    RERANK_WINDOW,
+    Multipliers,
+    Ranked,
+    content_file_scores,
+    floor_of,
+    order,
+    ranked,
 )
 from learn.search.text import SYNONYM_GROUPS, parse
 
@@ -65,8 +84,8 @@ MAX_REQUEST_BYTES = 10 * 1024 * 1024
 MAX_RESULT_WINDOW = 10_000
 # Item or response statuses that mean "try again later", not "this request is wrong".
 UNAVAILABLE_STATUSES = frozenset({429, 502, 503, 504})
-# Content files considered for the content_file_score_weight blend (their resources' scores).
-CHILD_WINDOW = 200
+# The fields of the re-ranked window: what course grouping reads (``learn.search.ranking``).
+WINDOW_SOURCE = ["search.id", *(f"search.n.{name}" for name in GROUP_FIELDS)]
 AGG_SIZE = 10000
 TEXT_FIELDS = {
     "title": 5,
@@ -131,24 +150,6 @@ def index_settings(replicas: int = 2, refresh_interval: str = "1s") -> dict[str,
         "analyzer": "custom_english",
         "search_analyzer": "custom_english_search",
     }
-    numbers = [
-        "views",
-        "completeness",
-        "age_ts",
-        "created_ts",
-        "last_modified_ts",
-        "start_ts",
-        "start_ts_asc",
-        "next_start_ts",
-        "browse_key",
-        "is_program",
-        "is_intro",
-        "is_foundation",
-        "course_group",
-        "is_sequel",
-        "title_group",
-        "parent_id",
-    ]
     facets = FACET_FIELDS
     return {
         "settings": {
@@ -230,7 +231,7 @@ def index_settings(replicas: int = 2, refresh_interval: str = "1s") -> dict[str,
                         "readable_id": {"type": "keyword"},
                         "sort_coursenum": {"type": "keyword"},
                         "f": {"properties": {name: {"type": "keyword"} for name in facets}},
-                        "n": {"properties": {name: {"type": "double"} for name in numbers}},
+                        "n": {"properties": {name: {"type": "double"} for name in NUMBER_FIELDS}},
                     }
                 },
             },
@@ -437,13 +438,16 @@ def child_body(query: SearchQuery) -> dict[str, Any] | None:
 
 
 def child_scores(query: SearchQuery, response: dict[str, Any]) -> dict[int, float]:
-    weight = query.tuning.content_file_score_weight
-    totals: dict[int, list[float]] = {}
-    for hit in response.get("hits", {}).get("hits", []):
-        parent = (((hit.get("_source") or {}).get("search") or {}).get("n") or {}).get("parent_id")
-        if parent:
-            totals.setdefault(int(parent), []).append(float(hit.get("_score") or 0.0))
-    return {rid: weight * sum(v) / len(v) for rid, v in totals.items()}
+    found = [
+        (_numbers(hit).get("parent_id"), float(hit.get("_score") or 0.0))
+        for hit in response.get("hits", {}).get("hits", [])
+    ]
+    return content_file_scores(found, query.tuning.content_file_score_weight)
+
+
+def _numbers(hit: dict[str, Any]) -> dict[str, Any]:
+    """The ``search.n`` values in a hit's ``_source``."""
+    return dict(((hit.get("_source") or {}).get("search") or {}).get("n") or {})
 
 
 def suggest_body(query: SearchQuery) -> dict[str, Any] | None:
@@ -489,22 +493,15 @@ def search_body(
         main["bool"]["must"] = [{"bool": {"should": [text, ids], "minimum_should_match": 1}}]
     elif text is not None:
         main["bool"]["must"] = [text]
-        decay = 1.0 - query.tuning.yearly_decay_percent / 100.0
+        # The shared policy's multipliers (learn.search.ranking), applied by the engine.
+        multipliers = Multipliers.of(query.tuning, query.index, now)
         main = {
             "function_score": {
                 "query": main,
                 "script_score": {
                     "script": {
                         "source": RANK_SCRIPT,
-                        "params": {
-                            "p": query.tuning.max_incompleteness_penalty / 100.0,
-                            "scale": 365.0 / (1.0 - decay) if decay < 1.0 else 0.0,
-                            "now": now,
-                            "program_boost": 3.0,
-                            "intro_boost": 1.15,
-                            "foundation_boost": 1.15,
-                            "sequel_factor": 0.85,
-                        },
+                        "params": multipliers.script_params(query.tuning),
                     }
                 },
                 "boost_mode": "replace",
@@ -814,25 +811,206 @@ class OpenSearchBackend(SearchBackend):
                 )
                 children = child_scores(query, response)
         body = search_body(query, time.time(), children)
-        if params:
-            floor = self._min_score(query, indexes, body, params)
-            if floor:
-                body["min_score"] = floor
-                if "sort" in body:
-                    body["track_scores"] = True
-        response = self._call(self.client.search, index=indexes, body=body, **params)
-        result = parse_search_response(query, response)
+        if params and "function_score" in body["query"]:
+            if "sort" in body:
+                result = self._sorted_search(query, indexes, body, params)
+            else:
+                result = self._ranked_search(query, indexes, body, params)
+        else:
+            response = self._call(self.client.search, index=indexes, body=body, **params)
+            result = parse_search_response(query, response)
         if result.total == 0 and not result.suggest and "suggest" in body:
             # Nothing matched in the filtered types: suggest from every resource's titles.
             result.suggest = self._suggest_everywhere(query, body["suggest"])
         if query.explain:
             result.debug = {
+                **(result.debug or {}),
                 "engine": self.name,
                 "request": body,
                 "params": params,
                 "content_file_scores": {str(k): v for k, v in children.items()},
             }
         return result
+
+    def _window(
+        self, query: SearchQuery, indexes: str, body: dict[str, Any], params: dict[str, Any]
+    ) -> Window:
+        """The best RERANK_WINDOW hits of a text request, re-ranked by the shared policy
+        (``learn.search.ranking``): the engine applies the multipliers (``RANK_SCRIPT``), the
+        hits come with only the fields course grouping reads, and are grouped and ordered as
+        the embedded engine orders them; the min_score floor is a share of the best of them."""
+        size = min(RERANK_WINDOW, MAX_RESULT_WINDOW)
+        window_body = {k: v for k, v in body.items() if k not in ("aggs", "explain", "sort")}
+        window_body.update({"from": 0, "size": size, "_source": WINDOW_SOURCE})
+        window_body.pop("track_scores", None)
+        if query.explain and not query.sort:
+            window_body["explain"] = True
+        response = self._call(self.client.search, index=indexes, body=window_body, **params)
+        parsed = parse_search_response(replace(query, aggregations=()), response)
+        found = response.get("hits", {}).get("hits", [])
+        hits = [
+            ranked(
+                float(h.get("_score") or 0.0), _search_id(h), str(h.get("_id")), _numbers(h), None
+            )
+            for h in found
+        ]
+        lowest = min((r.text_score for r in hits), default=0.0)
+        order(hits)
+        best = hits[0].score if hits else 0.0
+        cut = 0.0 if query.also_ids else floor_of(query.tuning, best)
+        # The window holds every match that can pass the floor when it holds every match, or
+        # when its lowest score is below the floor (the matches after it score less and are
+        # not grouped): the result set is then its passing hits.
+        exact = parsed.total <= len(hits) or lowest < cut
+        return Window(
+            hits=[r for r in hits if r.score >= cut] if exact else hits,
+            matched=parsed.total,
+            floor=cut,
+            exact=exact,
+            suggest=parsed.suggest,
+            explanations={str(h.get("_id")): h.get("_explanation") for h in found},
+        )
+
+    def _sorted_search(
+        self, query: SearchQuery, indexes: str, body: dict[str, Any], params: dict[str, Any]
+    ) -> SearchResult:
+        """A text request sorted by a field: the set relevance ranks (``_window``), in the
+        field's order, with the same facet counts."""
+        window = self._window(query, indexes, body, params)
+        request = dict(body)
+        if window.exact:
+            ids = [int(r.addr) for r in window.hits]
+            kept = {"terms": {"search.id": ids}}
+            post = request.get("post_filter", {"bool": {"must": []}})
+            request["post_filter"] = {"bool": {"must": [*post["bool"]["must"], kept]}}
+            request.pop("aggs", None)
+        elif window.floor:
+            request["min_score"] = window.floor
+            request["track_scores"] = True
+        response = self._call(self.client.search, index=indexes, body=request, **params)
+        result = parse_search_response(query, response)
+        if window.exact:
+            result.aggregations = self._kept_aggregations(
+                query, indexes, body, params, window.hits, window.floor
+            )
+        return result
+
+    def _ranked_search(
+        self, query: SearchQuery, indexes: str, body: dict[str, Any], params: dict[str, Any]
+    ) -> SearchResult:
+        """A relevance-ranked request: the re-ranked window (``_window``). When it holds the
+        whole result set, count, pages and facet counts describe its passing hits; otherwise
+        its hits come first and the engine's matches after it follow in the engine's order,
+        the floor applied by the engine (``min_score``) to them, the count and the facets."""
+        window = self._window(query, indexes, body, params)
+        hits, cut, explanations = window.hits, window.floor, window.explanations
+        start, end = query.offset, query.offset + query.limit
+        if window.exact:
+            total = len(hits)
+            page = hits[start:end]
+            tail: list[Hit] = []
+            aggregations = self._kept_aggregations(query, indexes, body, params, hits, cut)
+        else:
+            rest = dict(body, **{"from": min(max(start, len(hits)), MAX_RESULT_WINDOW)})
+            rest["size"] = max(0, min(end, MAX_RESULT_WINDOW) - rest["from"])
+            rest.pop("suggest", None)
+            if cut:
+                rest["min_score"] = cut
+            response = self._call(self.client.search, index=indexes, body=rest, **params)
+            after = parse_search_response(query, response)
+            total, tail, aggregations = after.total, after.hits, after.aggregations
+            page = hits[start:end]
+        sources = self._sources(indexes, [r.addr for r in page], params)
+        out = [
+            Hit(id=r.addr, score=r.score, source=sources.get(r.addr, {}), explanation=None)
+            for r in page
+        ]
+        if query.explain:
+            for hit, r in zip(out, page, strict=True):
+                hit.explanation = {
+                    "score": r.score,
+                    "engine_score": r.text_score,
+                    "course_adjustment": r.score / r.text_score if r.text_score else 1.0,
+                    "engine": explanations.get(r.addr),
+                }
+        result = SearchResult(
+            total=total,
+            hits=out + tail,
+            aggregations=aggregations,
+            suggest=window.suggest,
+        )
+        if query.explain:
+            result.debug = {"min_score": {"floor": cut, "matched": window.matched, "kept": total}}
+        return result
+
+    def _sources(
+        self, indexes: str, ids: list[str], params: dict[str, Any]
+    ) -> dict[str, dict[str, Any]]:
+        """The stored resources of a page of re-ranked hits, by id."""
+        if not ids:
+            return {}
+        body = {
+            "query": {"bool": {"filter": [{"terms": {"search.id": [int(i) for i in ids]}}]}},
+            "size": len(ids),
+            "_source": ["resource"],
+            "track_total_hits": False,
+        }
+        response = self._call(self.client.search, index=indexes, body=body, **params)
+        return {
+            str(h.get("_id")): (h.get("_source") or {}).get("resource", {})
+            for h in response.get("hits", {}).get("hits", [])
+        }
+
+    def _kept_aggregations(
+        self,
+        query: SearchQuery,
+        indexes: str,
+        body: dict[str, Any],
+        params: dict[str, Any],
+        kept: list[Ranked],
+        cut: float,
+    ) -> dict[str, list[dict[str, Any]]]:
+        """Facet counts of the documents a re-ranked window kept. A facet with an active
+        filter also counts the matches without a selected value that pass the same floor when
+        that filter is left out (disjunctive facets), as the engine scores them."""
+        names = tuple(dict.fromkeys(query.aggregations))
+        if not names:
+            return {}
+        counts: dict[str, dict[str, int]] = {name: {} for name in names}
+
+        def add(request: dict[str, Any], only: tuple[str, ...]) -> None:
+            request["aggs"] = {
+                name: {"terms": {"field": f"search.f.{name}", "size": AGG_SIZE}} for name in only
+            }
+            response = self._call(self.client.search, index=indexes, body=request, **params)
+            found = parse_search_response(replace(query, aggregations=only), response)
+            for name in only:
+                for bucket in found.aggregations[name]:
+                    key = bucket["key"]
+                    counts[name][key] = counts[name].get(key, 0) + bucket["doc_count"]
+
+        ids = [int(r.addr) for r in kept]
+        if ids:
+            add(_count_body({"bool": {"filter": [{"terms": {"search.id": ids}}]}}), names)
+        for name in names:
+            values = query.filters.get(name)
+            if not values:
+                continue
+            without = {
+                "bool": {
+                    "must": [body["query"]],
+                    "filter": filter_clauses(query, skip=name),
+                    "must_not": [_filter_clause(name, values)],
+                }
+            }
+            add(_count_body(without, cut), (name,))
+        return {
+            name: [
+                {"key": key, "doc_count": count}
+                for key, count in sorted(counts[name].items(), key=lambda kv: (-kv[1], kv[0]))
+            ]
+            for name in query.aggregations
+        }
 
     def percolator_alias(self) -> str:
         return f"{self.prefix}_percolator"
@@ -875,27 +1053,6 @@ class OpenSearchBackend(SearchBackend):
         except NotFoundError:
             return []
         return parse_search_response(replace(query, aggregations=()), response).suggest
-
-    def _min_score(
-        self, query: SearchQuery, indexes: str, body: dict[str, Any], params: dict[str, Any]
-    ) -> float:
-        """The absolute floor of ``min_score``, which is a percentage of the best final score
-        (the Tuning's definition, as the embedded engine applies it): one size-1 request finds
-        the best score of the same query and filters."""
-        share = min(max(query.tuning.min_score, 0.0), 100.0) / 100.0
-        if not share or query.also_ids:
-            return 0.0
-        probe = {
-            "query": body["query"],
-            "size": 1,
-            "from": 0,
-            "_source": False,
-            "track_total_hits": False,
-            **({"post_filter": body["post_filter"]} if "post_filter" in body else {}),
-        }
-        best = self._call(self.client.search, index=indexes, body=probe, **params)
-        top = best.get("hits", {}).get("max_score")
-        return float(top) * share if top else 0.0
 
     def rebuild(
         self, documents: Iterable[IndexDocument], progress: ProgressCallback | None = None
@@ -968,6 +1125,31 @@ class OpenSearchBackend(SearchBackend):
 
     def clear(self) -> None:
         self.rebuild([])
+
+
+@dataclass
+class Window:
+    """The re-ranked best hits of a text request (``OpenSearchBackend._window``): ``exact``,
+    its hits passing the ``floor`` are the whole result set; else its hits all pass it and more
+    matches may follow."""
+
+    hits: list[Ranked]
+    matched: int
+    floor: float
+    exact: bool
+    suggest: list[str] = field(default_factory=list)
+    explanations: dict[str, Any] = field(default_factory=dict)
+
+
+def _search_id(hit: dict[str, Any]) -> int:
+    return int(((hit.get("_source") or {}).get("search") or {}).get("id") or hit.get("_id") or 0)
+
+
+def _count_body(query: dict[str, Any], min_score: float = 0.0) -> dict[str, Any]:
+    body: dict[str, Any] = {"query": query, "size": 0, "track_total_hits": False}
+    if min_score:
+        body["min_score"] = min_score
+    return body
 
 
 def swap_actions(backend: OpenSearchBackend, new: dict[str, str]) -> dict[str, Any]:

@@ -1,11 +1,10 @@
 """Embedded search engine: a Tantivy index under ``LEARN_VAR_DIR/search``.
 
-Ranking = BM25 over boosted fields (title, course numbers, instructors, topics above description),
-every query word required (with typo corrections and synonyms as alternatives), a proximity bonus,
-exact-title / introduced-subject / topic bonuses, then MIT Learn's multipliers (completeness,
-yearly age decay, program boost) and first-course and later-part factors on the top hits, where
-every run of a course is lifted to near its best run and same-title twins are led by the
-entry-level one (``group_courses``).
+Text scores = BM25 over boosted fields (title, course numbers, instructors, topics above
+description), every query word required (with typo corrections and synonyms as alternatives), a
+proximity bonus, exact-title / introduced-subject / topic bonuses. The best hits are then
+re-ranked by the policy both engines share (``learn.search.ranking``: multipliers, course
+grouping, the result set), fed from this index's fast fields.
 A rebuild writes a fresh generation directory and switches to it atomically, so searches never stop.
 """
 
@@ -17,9 +16,9 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +28,13 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from learn.search.backends.base import ProgressCallback, SearchBackend, SearchUnavailable
-from learn.search.documents import FACET_FIELDS, IndexFields, course_number_forms, index_fields
+from learn.search.documents import (
+    FACET_FIELDS,
+    NUMBER_FIELDS,
+    IndexFields,
+    course_number_forms,
+    index_fields,
+)
 from learn.search.query import (
     BOOLEAN_FACETS,
     Hit,
@@ -38,6 +43,21 @@ from learn.search.query import (
     IndexStatus,
     SearchQuery,
     SearchResult,
+)
+from learn.search.ranking import (
+    CHILD_WINDOW,
+    MAX_FACTOR,
+    MAX_WINDOW,
+    RERANK_WINDOW,
+    SIGNAL_FIELDS,
+    Multipliers,
+    Ranked,
+    Ranking,
+    by_score,
+    content_file_scores,
+    floor_of,
+    order,
+    ranked,
 )
 from learn.search.text import ParsedQuery, Unit, max_typos, needed_concepts, parse
 
@@ -65,24 +85,6 @@ FOLDED_FACETS = frozenset(
         "instructor",
     }
 )
-NUMBER_FIELDS = (
-    "views",
-    "completeness",
-    "age_ts",
-    "created_ts",
-    "last_modified_ts",
-    "start_ts",
-    "start_ts_asc",
-    "next_start_ts",
-    "browse_key",
-    "is_program",
-    "is_intro",
-    "is_foundation",
-    "course_group",
-    "is_sequel",
-    "title_group",
-    "parent_id",
-)
 # sortby → (fast field, ascending)
 SORT_FIELDS: dict[str, tuple[str, bool]] = {
     "id": ("doc_id", True),
@@ -103,21 +105,6 @@ SORT_FIELDS: dict[str, tuple[str, bool]] = {
     "-views": ("views", False),
     "featured": ("browse_key", True),
 }
-# Relevance ranking re-ranks the best RERANK_WINDOW engine hits; the matches after them, up to
-# MAX_WINDOW, follow when the min_score floor may reach them (see ``_ranking``).
-RERANK_WINDOW = 200
-# Content files considered for the content_file_score_weight blend (their parents' scores).
-CHILD_WINDOW = 500
-MAX_WINDOW = 2000
-PROGRAM_BOOST = 3.0
-INTRO_BOOST = 1.15
-FOUNDATION_BOOST = 1.15
-# The largest product of multipliers a document can get (completeness, age and later-part factors
-# are at most 1): a hit whose engine score times this is below the floor cannot pass it.
-MAX_FACTOR = PROGRAM_BOOST * INTRO_BOOST * FOUNDATION_BOOST
-RUN_GROUP_FLOOR = 0.9
-SEQUEL_FACTOR = 0.85
-TWIN_CAP = 0.99
 SYNONYM_WEIGHT = 0.6
 CORRECTION_WEIGHT = 0.85
 PREFIX_WEIGHT = 2.0
@@ -257,90 +244,6 @@ def document_values(
     for name in NUMBER_FIELDS:
         values[name] = float(numbers.get(name, 0.0))
     return values
-
-
-@dataclass
-class Ranked:
-    """One hit being re-ranked: its score and the course signals grouping uses."""
-
-    score: float
-    doc_id: int
-    addr: Any
-    group: float = 0.0  # course_group: runs of one course number
-    title: float = 0.0  # title_group: courses with the same title
-    foundation: bool = False
-    text_score: float = 0.0  # the engine's score, before the multipliers
-    factor: float = 1.0  # the product of the multipliers
-
-
-@dataclass
-class Ranking:
-    """A relevance-ranked request: the re-scored hits, best first, and how many matched.
-
-    ``exact``: ``hits`` holds every document passing the min_score ``floor`` (the rest of the
-    matches cannot reach it), so the result set is ``hits`` whatever the page. Otherwise (more
-    than MAX_WINDOW matches may pass) nothing is trimmed and the set is every match.
-    """
-
-    hits: list[Ranked]
-    matched: int
-    floor: float
-    exact: bool
-    # Untrimmed rankings score the matches after ``hits`` only when a page reaches them.
-    rest: Callable[[], list[Ranked]] | None = field(default=None, repr=False)
-
-    def page(self, offset: int, limit: int) -> list[Ranked]:
-        if self.rest is not None and offset + limit > len(self.hits):
-            self.hits = self.hits + self.rest()
-            self.rest = None
-        return self.hits[offset : offset + limit]
-
-    @property
-    def trimmed(self) -> bool:
-        return self.exact and len(self.hits) < self.matched
-
-    @property
-    def count(self) -> int:
-        return len(self.hits) if self.exact else self.matched
-
-
-def group_courses(hits: list[Ranked]) -> None:
-    """Course-level adjustments of the scores, in place.
-
-    Every run of a course answers the same need: a run scores at least RUN_GROUP_FLOOR of its
-    course's best run (a run whose instructor or wording differs is not buried). Courses with the
-    same title under different numbers (an undergraduate and a graduate version, cross-listings)
-    are near duplicates: the entry-level one (a first-course number, else the best scoring)
-    takes the best score of them all; the others keep theirs, below it (at most TWIN_CAP of it).
-    """
-    best: dict[float, float] = {}
-    for hit in hits:
-        if hit.group and hit.score > best.get(hit.group, 0.0):
-            best[hit.group] = hit.score
-    for hit in hits:
-        if hit.group:
-            hit.score = max(hit.score, best[hit.group] * RUN_GROUP_FLOOR)
-    twins: dict[float, dict[float, tuple[bool, float]]] = {}
-    for hit in hits:
-        if hit.title and hit.group:
-            courses = twins.setdefault(hit.title, {})
-            found, score = courses.get(hit.group, (False, 0.0))
-            courses[hit.group] = (found or hit.foundation, max(score, hit.score))
-    leads: dict[float, tuple[float, float, float]] = {}
-    for title, courses in twins.items():
-        if len(courses) < 2:
-            continue
-        lead = max(courses, key=lambda g: (courses[g][0], courses[g][1], g))
-        top = max(score for _, score in courses.values())
-        leads[title] = (lead, courses[lead][1], top)
-    for hit in hits:
-        if hit.title not in leads:
-            continue
-        lead, lead_best, top = leads[hit.title]
-        if hit.group == lead:
-            hit.score *= top / lead_best if lead_best > 0 else 1.0
-        else:
-            hit.score = min(hit.score, top * TWIN_CAP)
 
 
 class TantivyBackend(SearchBackend):
@@ -866,11 +769,8 @@ class TantivyBackend(SearchBackend):
             return None, {}
         addresses = [addr for _, addr in result.hits]
         parents = searcher.fast_field_values("parent_id", addresses)
-        totals: dict[int, list[float]] = {}
-        for (score, _), parent in zip(result.hits, parents, strict=True):
-            if parent:
-                totals.setdefault(int(parent), []).append(float(score))
-        scores = {rid: weight * sum(v) / len(v) for rid, v in totals.items()}
+        found = [(parent, score) for (score, _), parent in zip(result.hits, parents, strict=True)]
+        scores = content_file_scores(found, weight)
         if not scores:
             return None, {}
         clause = tantivy.Query.boolean_query(
@@ -1173,9 +1073,8 @@ class TantivyBackend(SearchBackend):
         the same floor. Beyond MAX_WINDOW the set cannot be known: nothing is trimmed and every
         match counts. No window depends on the page, so all pages come from one ranking.
         """
-        share = min(max(query.tuning.min_score, 0.0), 100.0) / 100.0
         hits, matched, lowest = head or self._rank_window(searcher, final, query, RERANK_WINDOW)
-        cut = floor if floor is not None else (hits[0].score * share if hits else 0.0)
+        cut = floor if floor is not None else floor_of(query.tuning, hits[0].score if hits else 0.0)
         if matched <= len(hits) or lowest * MAX_FACTOR < cut:
             return Ranking([r for r in hits if r.score >= cut], matched, cut, True)
         seen = {r.doc_id for r in hits}
@@ -1183,7 +1082,7 @@ class TantivyBackend(SearchBackend):
 
         def tail() -> list[Ranked]:
             rest = [r for r in self._score(searcher, deep.hits, query) if r.doc_id not in seen]
-            rest.sort(key=lambda r: (-r.score, r.doc_id))
+            by_score(rest)
             return rest
 
         # Engine order is best first: the deep window's last hit has its lowest engine score.
@@ -1203,9 +1102,7 @@ class TantivyBackend(SearchBackend):
         result = searcher.search(final, limit=window)
         hits = self._score(searcher, result.hits, query)
         lowest = min((r.text_score for r in hits), default=0.0)
-        group_courses(hits)
-        hits.sort(key=lambda r: (-r.score, r.doc_id))
-        return hits, _count(result), lowest
+        return order(hits), _count(result), lowest
 
     def _score(
         self, searcher: tantivy.Searcher, found: list[tuple[float, Any]], query: SearchQuery
@@ -1215,51 +1112,13 @@ class TantivyBackend(SearchBackend):
         if not found:
             return []
         addresses = [addr for _, addr in found]
-
-        def values(name: str) -> list[float]:
-            return [float(v or 0.0) for v in searcher.fast_field_values(name, addresses)]
-
-        completeness = values("completeness")
-        ages = searcher.fast_field_values("age_ts", addresses)
-        programs = values("is_program")
-        intros = values("is_intro")
-        foundations = values("is_foundation")
-        sequels = values("is_sequel")
-        groups = values("course_group")
-        titles = values("title_group")
+        columns = {name: searcher.fast_field_values(name, addresses) for name in SIGNAL_FIELDS}
         doc_ids = searcher.fast_field_values("doc_id", addresses)
-        p = max(0.0, min(1.0, query.tuning.max_incompleteness_penalty / 100.0))
-        decay = 1.0 - query.tuning.yearly_decay_percent / 100.0
-        scale_days = 365.0 / (1.0 - decay) if decay < 1.0 else None
-        now = time.time()
-        hits: list[Ranked] = []
-        for i, (score, addr) in enumerate(found):
-            factor = (completeness[i] * p + (1.0 - p)) if query.index == "resource" else 1.0
-            age = ages[i]
-            if scale_days and age is not None and age >= 0:
-                days = abs(now - float(age)) / 86400.0
-                factor *= max(0.0, (scale_days - days) / scale_days)
-            if programs[i]:
-                factor *= PROGRAM_BOOST
-            if intros[i]:
-                factor *= INTRO_BOOST
-            if foundations[i]:
-                factor *= FOUNDATION_BOOST
-            if sequels[i]:
-                factor *= SEQUEL_FACTOR
-            hits.append(
-                Ranked(
-                    score=float(score) * factor,
-                    doc_id=int(doc_ids[i] or 0),
-                    addr=addr,
-                    group=groups[i],
-                    title=titles[i],
-                    foundation=bool(foundations[i]),
-                    text_score=float(score),
-                    factor=factor,
-                )
-            )
-        return hits
+        multipliers = Multipliers.of(query.tuning, query.index, time.time())
+        return [
+            ranked(score, doc_ids[i], addr, {k: v[i] for k, v in columns.items()}, multipliers)
+            for i, (score, addr) in enumerate(found)
+        ]
 
     def _hit(self, searcher: tantivy.Searcher, score: float, addr: Any, query: SearchQuery) -> Hit:
         doc = searcher.doc(addr)
