@@ -580,7 +580,8 @@ def _msm(spec: Any, n: int, default: int) -> int:
         pct = int(text[:-1])
         k = int(n * abs(pct) / 100)
         return k if pct >= 0 else n - k
-    return int(text)
+    value = int(text)  # a negative number: that many clauses may be missing
+    return value if value >= 0 else max(0, n + value)
 
 
 class _Evaluator:

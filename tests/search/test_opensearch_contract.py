@@ -71,6 +71,27 @@ def test_both_engines_rank_the_twins_corpus_alike(tmp_path: Path, min_score: flo
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "chemical thermodynamics",  # two words: either one (needed_concepts)
+        "thermodynamics of materials chemistry",  # three or more: all but one
+        "materials",
+    ],
+)
+def test_both_engines_need_the_same_words(tmp_path: Path, text: str) -> None:
+    """A document needs all but one of three or more words and either of two, on both engines
+    (OpenSearch once required every word, so two-word queries found fewer there)."""
+    tantivy = TantivyBackend(tmp_path / "search")
+    opensearch = OpenSearchBackend(FakeOpenSearch(), prefix="t", replicas=0)
+    for backend in (tantivy, opensearch):
+        backend.rebuild(twins_corpus())
+    query = SearchQuery(text=text, tuning=Tuning(min_score=0), limit=20)
+    first, second = tantivy.search(query), opensearch.search(query)
+    assert first.total == second.total
+    assert sorted(h.id for h in first.hits) == sorted(h.id for h in second.hits)
+
+
+@pytest.mark.parametrize(
     "values",
     [
         {"completeness": 1.0, "age_ts": 0.0},

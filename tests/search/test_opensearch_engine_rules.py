@@ -149,7 +149,8 @@ def test_drain_keeps_the_queue_when_bulk_items_fail(
 
 def test_unfinished_last_word_matches_as_a_prefix(backend: OpenSearchBackend) -> None:
     assert set(_ids(backend, text="introduction to algo")[:2]) == {1, 2}
-    assert set(_ids(backend, text="linear alg")) == {4, 5}
+    # Either of two words may match (as on Tantivy): the unfinished one ranks both first.
+    assert set(_ids(backend, text="linear alg")[:2]) == {4, 5}
 
 
 # 4 ---------------------------------------------------------------- max_result_window

@@ -342,28 +342,27 @@ def text_query(query: SearchQuery) -> dict[str, Any] | None:
         complete.pop()
     words = " ".join(all_words)
     complete_words = " ".join(complete)
-    # "some": a document needs half of the words (the fallback when all of them find too little).
-    match: dict[str, Any] = (
-        {"operator": "and"}
-        if query.word_match != "some"
-        else {"operator": "or", "minimum_should_match": "50%"}
-    )
+    # A document needs all but one of the words, either of two ("most"; the unfinished last word
+    # counts as one), or half of them ("some": the fallback when "most" finds too little) — as
+    # on Tantivy (``needed_concepts``). Course numbers and quoted phrases stay required.
+    some = query.word_match == "some"
     if words:
         mode = query.tuning.search_mode  # "hybrid" is fused above the engine: ranked as phrase
         kind = mode if mode in ("best_fields", "most_fields") else "best_fields"
-        if complete_words:
-            must.append(
-                {
-                    "multi_match": {
-                        "query": complete_words,
-                        "type": kind,
-                        "fields": fields,
-                        **match,
-                        "fuzziness": "AUTO:4,8",
-                        "prefix_length": 0,
-                    }
+
+        def words_clause(match: dict[str, Any]) -> dict[str, Any]:
+            return {
+                "multi_match": {
+                    "query": complete_words,
+                    "type": kind,
+                    "fields": fields,
+                    **match,
+                    "fuzziness": "AUTO:4,8",
+                    "prefix_length": 0,
                 }
-            )
+            }
+
+        last: dict[str, Any] | None = None
         if parsed.prefix_word:
             last = {
                 "bool": {
@@ -388,8 +387,22 @@ def text_query(query: SearchQuery) -> dict[str, Any] | None:
                     "minimum_should_match": 1,
                 }
             }
-            # "some": the unfinished word is one of the words half of which must match.
-            (must if query.word_match != "some" or not complete_words else should).append(last)
+        if not complete_words:
+            if last is not None:
+                must.append(last)
+        elif some:
+            must.append(words_clause({"operator": "or", "minimum_should_match": "50%"}))
+            if last is not None:  # the unfinished word is one of the words half of which match
+                should.append(last)
+        elif last is None:
+            must.append(words_clause({"operator": "or", "minimum_should_match": "-1"}))
+        elif len(complete) == 1:  # two words, the last unfinished: either one
+            either = [words_clause({"operator": "and"}), last]
+            must.append({"bool": {"should": either, "minimum_should_match": 1}})
+        else:  # all the finished words, or all but one of them and the unfinished one
+            but_one = {"bool": {"must": [words_clause({"minimum_should_match": "-1"}), last]}}
+            all_done = words_clause({"operator": "and"})
+            must.append({"bool": {"should": [all_done, but_one], "minimum_should_match": 1}})
         if mode not in ("best_fields", "most_fields"):
             should.append(
                 {
