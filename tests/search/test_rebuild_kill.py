@@ -149,3 +149,19 @@ def test_killed_rebuild_keeps_serving_and_the_rerun_converges(tmp_path: Path, po
     assert status["indexed"] == catalog  # complete: every indexable resource and file, once
     current = (root / "CURRENT").read_text()
     assert _generations(root) == [current]  # abandoned and old generations are removed
+
+
+def test_a_second_rebuild_at_once_is_refused(tmp_path: Path) -> None:
+    from learn.search.backends.base import SearchUnavailable
+    from learn.search.backends.tantivy import TantivyBackend
+
+    first, second = TantivyBackend(tmp_path), TantivyBackend(tmp_path)
+
+    def documents() -> Any:
+        with pytest.raises(SearchUnavailable, match="another `learn index rebuild`"):
+            second.rebuild([])  # would clear the generation the first is writing
+        yield from []
+
+    assert first.rebuild(documents()) == 0
+    assert second.rebuild([]) == 0  # the lock went with the first rebuild
+    assert _generations(tmp_path) == [(tmp_path / "CURRENT").read_text()]
