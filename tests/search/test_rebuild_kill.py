@@ -165,3 +165,22 @@ def test_a_second_rebuild_at_once_is_refused(tmp_path: Path) -> None:
     assert first.rebuild(documents()) == 0
     assert second.rebuild([]) == 0  # the lock went with the first rebuild
     assert _generations(tmp_path) == [(tmp_path / "CURRENT").read_text()]
+
+
+def test_the_cli_refuses_a_second_rebuild_in_a_sentence(tmp_path: Path) -> None:
+    import fcntl
+
+    env = embedded_env(tmp_path / "var", LOG_LEVEL="WARNING")
+    _learn(env, "migrate")
+    root = tmp_path / "var" / "search"
+    root.mkdir(parents=True)
+    with (root / "REBUILD.lock").open("w") as held:  # as a running rebuild holds it
+        fcntl.flock(held, fcntl.LOCK_EX)
+        done = subprocess.run(
+            [*learn_command(), "index", "rebuild"], env=env, capture_output=True, text=True,
+            timeout=300,
+        )  # fmt: skip
+    assert done.returncode == 1
+    assert "another `learn index rebuild` is writing" in done.stderr
+    assert "Traceback" not in done.stderr
+    _learn(env, "index", "rebuild")  # free again
