@@ -1,4 +1,5 @@
-"""kill -9 in the middle of ``learn embeddings generate --all`` (real processes, embedded store):
+"""kill -9 in the middle of ``learn embeddings generate --all`` (real processes; the embedded store,
+and pgvector in a fresh PostgreSQL database when the tests run on PostgreSQL):
 the rerun embeds only what the dead run did not record, and every published resource ends with
 exactly one resource point and one set of chunks, the store and the bookkeeping agreeing.
 
@@ -9,13 +10,16 @@ page, after a group's points reached the store but before its bookkeeping was co
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from celery_worker import _worker_database
 
 from tests.ops.server_process import embedded_env, learn_command
 
@@ -26,7 +30,7 @@ point = sys.argv[1]
 from learn.config.bootstrap import setup_django
 setup_django()
 from learn.vectors import indexing
-from learn.vectors.store.edge import EdgeStore
+from learn.vectors.store import get_store
 indexing.PAGE_SIZE = 8
 def die():
     os.kill(os.getpid(), signal.SIGKILL)
@@ -37,13 +41,14 @@ if point == "page":
         die()
     indexing.embed_resources = embed_then_die
 else:
-    upsert, calls = EdgeStore.upsert, []
-    def upsert_then_die(self, name, points):
-        upsert(self, name, points)
+    store = get_store()
+    upsert, calls = store.upsert, []
+    def upsert_then_die(name, points):
+        upsert(name, points)  # committed (pgvector: autocommit outside the bookkeeping's)
         calls.append(name)
         if len(calls) == 11:  # a later page's group: in the store, not in the bookkeeping
             die()
-    EdgeStore.upsert = upsert_then_die
+    store.upsert = upsert_then_die
 from learn.cli.main import main
 sys.argv = ["learn", "embeddings", "generate", "--all"]
 main()
@@ -107,9 +112,24 @@ def _recorded(env: dict[str, str]) -> int:
     return int(sum(status["recorded"].values()))
 
 
+@pytest.fixture(params=["embedded", "pgvector"])
+def env(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[str, str]]:
+    env = embedded_env(tmp_path / "var", LOG_LEVEL="WARNING", VECTOR_ENGINE=request.param)
+    if request.param == "embedded":
+        yield env
+        return
+    if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+        pytest.skip("pgvector needs the tests on PostgreSQL (DATABASE_URL)")
+    with _worker_database("vec_kill") as database_url:
+        assert database_url
+        env.update(DATABASE_URL=database_url, LEARN_DEBUG="true")
+        yield env
+
+
 @pytest.mark.parametrize("point", ["page", "upserted"])
-def test_killed_embedding_run_then_rerun_embeds_the_rest_once(tmp_path: Path, point: str) -> None:
-    env = embedded_env(tmp_path / "var", LOG_LEVEL="WARNING")
+def test_killed_embedding_run_then_rerun_embeds_the_rest_once(
+    env: dict[str, str], point: str
+) -> None:
     _learn(env, "migrate")
     _learn(env, "etl", "run", "demo")
     killed = subprocess.run(
