@@ -6,6 +6,10 @@
 
 Like the loader, each announces what it changed through :mod:`learn.catalog.hooks` after the
 write, and clears ``etl_checksum`` when it unpublishes so a later load republishes the resource.
+The unpublishing writers announce every resource they name that is unpublished afterwards, not
+only those they changed: a webhook task killed between its write and its announcement is run
+again (``acks_late``), finds nothing left to change, and must still tell the index
+(``tests/etl/test_webhook_kill.py``). Announcing a removal twice is harmless.
 """
 
 from __future__ import annotations
@@ -49,20 +53,17 @@ def set_video_transcripts(transcripts: Mapping[int, str]) -> tuple[list[int], in
 def unpublish_resources(
     platform: str, resource_type: str, readable_ids: Iterable[str]
 ) -> list[int]:
-    """Unpublish the published resources with these ids; returns the ids that changed."""
-    ids = list(
-        LearningResource.objects.filter(
-            platform_id=platform,
-            resource_type=resource_type,
-            readable_id__in=list(readable_ids),
-            published=True,
-        ).values_list("id", flat=True)
+    """Unpublish the published resources with these ids; returns the ids that changed. Every
+    named resource that is unpublished afterwards is announced as removed (see above)."""
+    named = LearningResource.objects.filter(
+        platform_id=platform, resource_type=resource_type, readable_id__in=list(readable_ids)
     )
+    ids = list(named.filter(published=True).values_list("id", flat=True))
     if ids:
         LearningResource.objects.filter(id__in=ids).update(
             published=False, etl_checksum="", updated_on=timezone.now()
         )
-    hooks.resources_removed(ids)
+    hooks.resources_removed(list(named.filter(published=False).values_list("id", flat=True)))
     return ids
 
 
@@ -81,13 +82,19 @@ def find_runs(
 
 
 def unpublish_run_files(runs: Iterable[LearningResourceRun]) -> int:
-    """Unpublish every published content file of ``runs``; returns how many were unpublished."""
+    """Unpublish every published content file of ``runs``; returns how many were unpublished.
+    The runs' published resources are announced even when nothing was left to unpublish (a
+    retried delete whose first attempt died before announcing)."""
     runs = list(runs)
     count = ContentFile.objects.filter(run__in=runs, published=True).update(
         published=False, updated_on=timezone.now()
     )
-    if count:
-        hooks.resources_changed(
-            sorted({run.learning_resource_id for run in runs if run.learning_resource.published})
+    resources = {run.learning_resource_id for run in runs}
+    hooks.resources_changed(
+        sorted(
+            LearningResource.objects.filter(id__in=resources, published=True).values_list(
+                "id", flat=True
+            )
         )
+    )
     return count

@@ -21,12 +21,17 @@ def rebuild() -> None:
     _setup()
     from rich.progress import Progress
 
+    from learn.search.backends.base import SearchUnavailable
     from learn.search.indexing import count_indexable, rebuild_index
 
     resources, files = count_indexable()
-    with Progress() as progress:
-        task = progress.add_task("indexing", total=resources + files)
-        count = rebuild_index(progress=lambda n: progress.advance(task, n))
+    try:
+        with Progress() as progress:
+            task = progress.add_task("indexing", total=resources + files)
+            count = rebuild_index(progress=lambda n: progress.advance(task, n))
+    except SearchUnavailable as exc:  # e.g. another rebuild is running
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from exc
     typer.echo(f"indexed {count} documents")
 
 

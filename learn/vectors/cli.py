@@ -86,20 +86,47 @@ def generate(
 
 @app.command()
 def status() -> None:
-    """Points per collection and pending work."""
+    """Points per collection and pending work. Works beside a process that holds the embedded
+    store: the counts then come from the database's bookkeeping, and the holder is named."""
     _setup()
+    from django.db.models import Count
+
     from learn.vectors.documents import CONTENT_FILES, RESOURCES
-    from learn.vectors.models import EmbeddingFailure, PendingEmbedding
+    from learn.vectors.models import EmbeddedPoint, EmbeddingFailure, PendingEmbedding
     from learn.vectors.store import VectorStoreError, VectorStoreUnavailable, get_store
 
+    recorded = dict(
+        EmbeddedPoint.objects.values_list("collection").annotate(n=Count("point_id")).order_by()
+    )
     out: dict[str, object] = {
         "pending": PendingEmbedding.objects.count(),
         "failed": EmbeddingFailure.objects.count(),
+        # What the bookkeeping says was written: readable whoever holds the store.
+        "recorded": {c: int(recorded.get(c, 0)) for c in (RESOURCES, CONTENT_FILES)},
+        "embedded_resources": EmbeddedPoint.objects.filter(collection=RESOURCES)
+        .values("resource_id")
+        .distinct()
+        .count(),
     }
-    store = get_store()
+    try:
+        store = get_store()
+    except (VectorStoreError, VectorStoreUnavailable) as exc:
+        store = None
+        out["store"] = f"unavailable: {exc}"
+    held = getattr(store, "held_elsewhere", None)
+    holders = [h for c in (RESOURCES, CONTENT_FILES) if held and (h := held(c))]
+    if holders:  # opening a shard would fail, or take one the holder is about to open
+        out["store"] = "held by another process; counts are the recorded ones: " + "; ".join(
+            holders
+        )
     for collection in (RESOURCES, CONTENT_FILES):
+        if store is None or holders:
+            out[collection] = "unavailable: " + ("; ".join(holders) or str(out.get("store")))
+            continue
         try:
             out[collection] = store.count(collection)
         except (VectorStoreError, VectorStoreUnavailable) as exc:
             out[collection] = f"unavailable: {exc}"
     typer.echo(json.dumps(out))
+    if "store" in out:
+        typer.echo(str(out["store"]), err=True)

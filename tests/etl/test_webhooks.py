@@ -650,3 +650,22 @@ def test_ocw_webhook_reads_only_the_named_course_from_s3(
     keys = set(course.runs.get().content_files.values_list("key", flat=True))
     assert f"courses/{slug}/pages/syllabus" in keys and len(keys) == 6
     assert not LearningResource.objects.filter(runs__slug=f"courses/{SLUG_A}").exists()
+
+
+def test_a_retried_delete_announces_what_a_killed_attempt_did_not(
+    client: Client, secrets: None, archives: Path, edx_run: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A delete task killed between its UPDATE and its announcement is run again (acks_late):
+    nothing is left to unpublish, yet the index must still hear of it (here the resource is
+    announced as changed, so its files are re-indexed without the unpublished ones)."""
+    from learn.catalog import hooks
+    from learn.etl.targeted_writes import find_runs, unpublish_run_files
+
+    post(client, CONTENT_URL, {"source": "mit_edx", "content_path": ARCHIVE})
+    runs = find_runs("edx", EDX_RUN)
+    announced: list[list[int]] = []
+    monkeypatch.setattr(hooks, "resources_changed", lambda ids: None)  # the attempt that died
+    assert unpublish_run_files(runs) > 0
+    monkeypatch.setattr(hooks, "resources_changed", lambda ids: announced.append(list(ids)))
+    assert unpublish_run_files(runs) == 0  # the retry: nothing left to change ...
+    assert announced == [[runs[0].learning_resource_id]]  # ... and still announced

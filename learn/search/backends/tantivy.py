@@ -10,9 +10,11 @@ A rebuild writes a fresh generation directory and switches to it atomically, so 
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import math
 import os
+import re
 import shutil
 import threading
 import time
@@ -121,6 +123,7 @@ COURSE_NUMBER_BASE_BOOST = 10.0
 AGG_SIZE = 10000
 WRITER_HEAP = 128_000_000
 RELOAD_INTERVAL = 0.5
+GENERATION = re.compile(r"g[0-9]+")  # an index generation's folder name
 
 
 def _analyzer(stopwords: bool, stem: bool) -> tantivy.TextAnalyzer:
@@ -423,6 +426,28 @@ class TantivyBackend(SearchBackend):
         """The document's field values (plain data: they pickle), for ``rebuild``."""
         return document_values(doc, self.analyzers["en_learn"], self.analyzers["words_learn"])
 
+    def _rebuild_lock(self) -> int:
+        """An exclusive ``flock`` on ``REBUILD.lock``: one rebuild at a time across processes (it
+        vanishes with its holder, even after ``kill -9``). Another rebuild running is refused."""
+        fd = os.open(self.root / "REBUILD.lock", os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise SearchUnavailable(
+                f"another `learn index rebuild` is writing {self.root}; wait for it to finish"
+            ) from None
+        return fd
+
+    def _remove_generations(self, keep: str) -> None:
+        """Every generation folder but ``keep``: the one replaced, and any a killed rebuild
+        abandoned (half-written, or replaced but not yet removed). Only under the rebuild lock,
+        so no other rebuild is writing one; readers still holding a removed one keep its open
+        files until they reload."""
+        for path in self.root.iterdir():
+            if path.is_dir() and GENERATION.fullmatch(path.name) and path.name != keep:
+                shutil.rmtree(path, ignore_errors=True)
+
     def rebuild(
         self,
         documents: Iterable[IndexDocument | dict[str, Any]],
@@ -431,31 +456,41 @@ class TantivyBackend(SearchBackend):
         with self._lock:
             # The current generation may have an older schema: a rebuild never needs to open it.
             self.root.mkdir(parents=True, exist_ok=True)
-            old = self._read_generation()
-            number = int(old.lstrip("g") or "1") + 1
-            generation = f"g{number}"
-            shutil.rmtree(self.root / generation, ignore_errors=True)
-            fresh = self._open_generation(generation, create=True)
-            english, words = self.analyzers["en_learn"], self.analyzers["words_learn"]
-            writer = fresh.writer(heap_size=WRITER_HEAP * 2, num_threads=0)
-            count = 0
+            lock = self._rebuild_lock()
             try:
-                for doc in documents:
-                    values = doc if isinstance(doc, dict) else document_values(doc, english, words)
-                    writer.add_document(tantivy.Document.from_dict(values, self.schema))
-                    count += 1
-                    if progress and count % 500 == 0:
-                        progress(500)
-                writer.commit()
-                writer.wait_merging_threads()
+                return self._rebuild(documents, progress)
             finally:
-                del writer
-            if progress and count % 500:
-                progress(count % 500)
-            self._write_current(generation)
-            self._refresh()
-            if old and old != generation:
-                shutil.rmtree(self.root / old, ignore_errors=True)
+                os.close(lock)
+
+    def _rebuild(
+        self,
+        documents: Iterable[IndexDocument | dict[str, Any]],
+        progress: ProgressCallback | None,
+    ) -> int:
+        old = self._read_generation()
+        number = int(old.lstrip("g") or "1") + 1
+        generation = f"g{number}"
+        shutil.rmtree(self.root / generation, ignore_errors=True)
+        fresh = self._open_generation(generation, create=True)
+        english, words = self.analyzers["en_learn"], self.analyzers["words_learn"]
+        writer = fresh.writer(heap_size=WRITER_HEAP * 2, num_threads=0)
+        count = 0
+        try:
+            for doc in documents:
+                values = doc if isinstance(doc, dict) else document_values(doc, english, words)
+                writer.add_document(tantivy.Document.from_dict(values, self.schema))
+                count += 1
+                if progress and count % 500 == 0:
+                    progress(500)
+            writer.commit()
+            writer.wait_merging_threads()
+        finally:
+            del writer
+        if progress and count % 500:
+            progress(count % 500)
+        self._write_current(generation)
+        self._refresh()
+        self._remove_generations(keep=generation)
         return count
 
     def clear(self) -> None:

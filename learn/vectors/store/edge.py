@@ -7,6 +7,8 @@ Qdrant server (``QDRANT_URL``) when several processes write.
 
 from __future__ import annotations
 
+import fcntl
+import os
 import shutil
 import threading
 import uuid
@@ -52,6 +54,30 @@ def _with_payload(fields: Sequence[str] | None) -> Any:
     return True if fields is None else qe.PayloadSelector.Include(list(fields))
 
 
+def lock_holders(path: Path) -> list[int]:
+    """Process ids holding a lock on ``path`` (from ``/proc/locks``; empty where unknown)."""
+    try:
+        info = path.stat()
+        lines = Path("/proc/locks").read_text().splitlines()
+    except OSError:
+        return []
+    where = f"{os.major(info.st_dev):02x}:{os.minor(info.st_dev):02x}:{info.st_ino}"
+    pids: list[int] = []
+    for line in lines:
+        parts = line.split()
+        if len(parts) > 5 and parts[1] != "->" and parts[5] == where and parts[4].isdigit():
+            pids.append(int(parts[4]))
+    return sorted(set(pids))
+
+
+def _command(pid: int) -> str:
+    try:
+        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return "command unknown"
+    return " ".join(arg.decode(errors="replace") for arg in raw.split(b"\0") if arg)[:200]
+
+
 class EdgeStore:
     engine = "embedded"  # the VECTOR_ENGINE value that selects this store
 
@@ -85,6 +111,30 @@ class EdgeStore:
                     ) from exc
                 self._shards[name] = shard
             return shard
+
+    def held_elsewhere(self, name: str) -> str | None:
+        """Who else holds shard ``name`` open (its WAL folder's ``flock``), said in a sentence;
+        None when nobody does, this store has it open, or it does not exist. Only probes: never
+        takes the lock beyond a non-blocking test, so it can neither wait nor disturb the holder."""
+        wal = self._path(name) / "wal"
+        if name in self._shards or not wal.is_dir():
+            return None
+        fd = os.open(wal, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                pass
+            else:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+                return None
+            holders = lock_holders(wal)
+        finally:
+            os.close(fd)
+        if not holders:
+            return f"vector shard {name!r} is held by another process"
+        named = ", ".join(f"pid {pid} ({_command(pid)})" for pid in holders)
+        return f"vector shard {name!r} is held by another process: {named}"
 
     def _update(self, name: str, operation: Any) -> None:
         shard = self._open(name)
