@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -46,30 +45,12 @@ def percentile(values: list[float], pct: float) -> float:
 
 
 def serve() -> tuple[subprocess.Popen[bytes], str]:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = int(sock.getsockname()[1])
-    env = {
-        **os.environ,
-        "RATE_LIMITS": "off",
-        "LOG_LEVEL": "WARNING",
-        "SEARCH_RESULT_CACHE_SIZE": "0",
-    }
-    server = subprocess.Popen(
-        [sys.executable, "-m", "learn.cli.main", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(240):
-        try:
-            if httpx.get(f"{base}/health/liveness/", timeout=2).status_code == 200:
-                return server, base
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    server.kill()
-    sys.exit("the server did not start")
+    """``learn serve`` as the load benchmark starts it, with the result cache off."""
+    os.environ["SEARCH_RESULT_CACHE_SIZE"] = "0"  # every request reaches the engine
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from load import start_server
+
+    return start_server(None)
 
 
 def main() -> None:
