@@ -369,3 +369,23 @@ def test_a_boosted_match_past_the_first_window_passes_the_floor(
     assert expected == ["1", "2", "41"]
     _windows(monkeypatch, 4, 50)
     _set_is_consistent(boosted, expected, tuning=_tuning(min_score))
+
+
+@pytest.mark.parametrize("min_score,count", [(50, 2), (0, LADDER)])
+def test_a_catalog_beyond_the_deep_window(
+    ladder: TantivyBackend, monkeypatch: pytest.MonkeyPatch, min_score: float, count: int
+) -> None:
+    """More matches than the deep window holds: when the window ends on matches too weak to
+    ever pass the floor, the set is exact (the two best); else nothing is trimmed and every
+    match is counted and reachable by paging."""
+    expected = _passing(_ranked(ladder), min_score)
+    for first, deep in ((1, 3), (2, 3), (2, 4)):
+        _windows(monkeypatch, first, deep)
+        tuning = _tuning(min_score)
+        result = _search(ladder, limit=0, tuning=tuning)
+        assert result.total == _type_sum(result) == count
+        pages = _paged(ladder, 2, tuning=tuning)
+        assert len(pages) == len(set(pages)) == count
+        assert sorted(pages) == sorted(expected)
+        ordered = _search(ladder, limit=50, sort="-views", tuning=tuning)
+        assert ordered.total == count and sorted(h.id for h in ordered.hits) == sorted(pages)

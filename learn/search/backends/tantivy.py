@@ -286,14 +286,15 @@ class Ranking:
     matched: int
     floor: float
     exact: bool
-    # Untrimmed rankings score the matches after ``hits`` only when a page reaches them.
-    rest: Callable[[], list[Ranked]] | None = field(default=None, repr=False)
+    # Untrimmed rankings score the matches after ``hits`` only when a page reaches them:
+    # ``rest(end)`` holds at least the first ``end`` of them (all when fewer are left).
+    rest: Callable[[int], list[Ranked]] | None = field(default=None, repr=False)
 
     def page(self, offset: int, limit: int) -> list[Ranked]:
-        if self.rest is not None and offset + limit > len(self.hits):
-            self.hits = self.hits + self.rest()
-            self.rest = None
-        return self.hits[offset : offset + limit]
+        hits = self.hits
+        if self.rest is not None and offset + limit > len(hits):
+            hits = hits + self.rest(offset + limit)
+        return hits[offset : offset + limit]
 
     @property
     def trimmed(self) -> bool:
@@ -1159,8 +1160,9 @@ class TantivyBackend(SearchBackend):
         the floor no later match can pass and the head's passing hits are the whole result.
         Otherwise the next matches up to MAX_WINDOW (the tail) follow the head, ordered by their
         own multiplied scores (no grouping, so they never climb into the head) and trimmed by
-        the same floor. Beyond MAX_WINDOW the set cannot be known: nothing is trimmed and every
-        match counts. No window depends on the page, so all pages come from one ranking.
+        the same floor. Beyond MAX_WINDOW the set cannot be known: nothing is trimmed, every
+        match counts and has a page (the matches past the deep window follow it in engine
+        order). No window depends on the page, so all pages come from one ranking.
         """
         share = min(max(query.tuning.min_score, 0.0), 100.0) / 100.0
         hits, matched, lowest = head or self._rank_window(searcher, final, query, RERANK_WINDOW)
@@ -1175,11 +1177,17 @@ class TantivyBackend(SearchBackend):
             rest.sort(key=lambda r: (-r.score, r.doc_id))
             return rest
 
+        def untrimmed(end: int) -> list[Ranked]:
+            # The deep window's tail, then the matches after it in engine order, as far as a
+            # page ending at ``end`` reaches: every counted match has a page.
+            more = searcher.search(final, limit=end, offset=len(deep.hits))
+            return tail() + self._score(searcher, more.hits, query)
+
         # Engine order is best first: the deep window's last hit has its lowest engine score.
         lowest = min(lowest, float(deep.hits[-1][0])) if deep.hits else lowest
         if matched > len(deep.hits) and lowest * MAX_FACTOR >= cut:
             # More matches than the deep window may pass: untrimmed, the tail scored on demand.
-            return Ranking(hits, matched, cut, False, rest=tail)
+            return Ranking(hits, matched, cut, False, rest=untrimmed)
         rest = tail()
         kept = [r for r in hits if r.score >= cut] + [r for r in rest if r.score >= cut]
         return Ranking(kept, matched, cut, True)
