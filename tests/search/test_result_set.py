@@ -225,7 +225,7 @@ def _ladder(*, program: bool = False) -> list[IndexDocument]:
     for k in range(8):
         kind = ("video", "podcast")[k % 2]
         docs.append(
-            doc(10 + k, f"Lecture {k}", kind, description=f"thermodynamics {words(8 * k + 4)}")
+            doc(20 - k, f"Lecture {k}", kind, description=f"thermodynamics {words(8 * k + 4)}")
         )
     docs.append(
         doc(
@@ -371,14 +371,18 @@ def test_a_boosted_match_past_the_first_window_passes_the_floor(
     _set_is_consistent(boosted, expected, tuning=_tuning(min_score))
 
 
-@pytest.mark.parametrize("min_score,count", [(50, 2), (0, LADDER)])
+@pytest.mark.parametrize("min_score,trimmed", [(50, True), (20, True), (2, False), (0, False)])
 def test_a_catalog_beyond_the_deep_window(
-    ladder: TantivyBackend, monkeypatch: pytest.MonkeyPatch, min_score: float, count: int
+    ladder: TantivyBackend, monkeypatch: pytest.MonkeyPatch, min_score: float, trimmed: bool
 ) -> None:
-    """More matches than the deep window holds: when the window ends on matches too weak to
-    ever pass the floor, the set is exact (the two best); else nothing is trimmed and every
-    match is counted and reachable by paging."""
-    expected = _passing(_ranked(ladder), min_score)
+    """More matches than the deep window holds. When the window ends on matches too weak to
+    pass the floor even with every boost (20 % or 50 % of the best score), the set is exact:
+    the two best. When they might pass it (2 %, or no floor), nothing is trimmed: every match
+    is counted and reachable by paging."""
+    ranked = _ranked(ladder)
+    expected = _passing(ranked, min_score) if trimmed else [rid for rid, _ in ranked]
+    count = len(expected)
+    assert count == (2 if trimmed else LADDER)
     for first, deep in ((1, 3), (2, 3), (2, 4)):
         _windows(monkeypatch, first, deep)
         tuning = _tuning(min_score)
