@@ -164,6 +164,54 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
         "LearningResource.objects.filter(id__in=stale[start : start + 500]).update(",
         r"core/NumberReplacer",
     ): "slices of 501 with step 500 overlap, every stale row is updated (499 skips one: killed)",
+    (
+        "result_set",
+        "if self.rest is not None and offset + limit > len(hits):",
+        r"core/ReplaceComparisonOperator_Gt_(GtE|NotEq)",
+    ): "the rest follows the hits: reading it for a page that lies within them changes nothing",
+    (
+        "result_set_window",
+        "if matched <= len(hits) or lowest * MAX_FACTOR < cut:",
+        r"core/ReplaceComparisonOperator_LtE_(Eq|Lt)",
+    ): (
+        "matched is never below the head's length; when equal, the deep window holds no further"
+        " match, so its path keeps the same set"
+    ),
+    (
+        "result_set_window",
+        "if matched <= len(hits) or lowest * MAX_FACTOR < cut:",
+        r"core/ReplaceComparisonOperator_Lt_(Eq|LtE)",
+    ): (
+        "the early exit only saves work (without it the deep window finds no later match that"
+        " passes); at equality a later match passes only by scoring the floor exactly with every"
+        " boost at the head's lowest engine score"
+    ),
+    (
+        "result_set_window",
+        "if matched <= len(hits) or lowest * MAX_FACTOR < cut:",
+        r"core/ReplaceOrWithAnd",
+    ): "the early exit only saves work: the deep window's path keeps the same set",
+    (
+        "result_set_window",
+        "if matched > len(deep.hits) and lowest * MAX_FACTOR >= cut:",
+        r"core/ReplaceComparisonOperator_Gt_NotEq",
+    ): "the deep window never holds more hits than there are matches: != is >",
+    (
+        "result_set",
+        "return self.exact and len(self.hits) < self.matched",
+        r"core/ReplaceComparisonOperator_Lt_(LtE|NotEq)",
+    ): (
+        "the kept hits are some of the matches (!= is <); when all are kept, the kept ids and"
+        " the query select the same documents for sorting and facets (<=)"
+    ),
+    (
+        "result_set_window",
+        "if matched > len(deep.hits) and lowest * MAX_FACTOR >= cut:",
+        r"core/ReplaceComparisonOperator_GtE_Gt",
+    ): (
+        "differs only when the deep window's lowest engine score times every boost equals the"
+        " floor exactly: a match past the window would then pass only by scoring it exactly"
+    ),
     ("search_params", 'if raw is None or raw == "":', r"core/ReplaceComparisonOperator_Eq_LtE"): (
         'for strings, raw <= "" holds exactly when raw == ""'
     ),

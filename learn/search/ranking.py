@@ -82,14 +82,15 @@ class Ranking:
     matched: int
     floor: float
     exact: bool
-    # Untrimmed rankings score the matches after ``hits`` only when a page reaches them.
-    rest: Callable[[], list[Ranked]] | None = field(default=None, repr=False)
+    # Untrimmed rankings score the matches after ``hits`` only when a page reaches them:
+    # ``rest(end)`` holds at least the first ``end`` of them (all when fewer are left).
+    rest: Callable[[int], list[Ranked]] | None = field(default=None, repr=False)
 
     def page(self, offset: int, limit: int) -> list[Ranked]:
-        if self.rest is not None and offset + limit > len(self.hits):
-            self.hits = self.hits + self.rest()
-            self.rest = None
-        return self.hits[offset : offset + limit]
+        hits = self.hits
+        if self.rest is not None and offset + limit > len(hits):
+            hits = hits + self.rest(offset + limit)
+        return hits[offset : offset + limit]
 
     @property
     def trimmed(self) -> bool:

@@ -275,7 +275,10 @@ def test_count_pages_and_facets_cover_every_lexical_match_beyond_the_pool(
     assert len(paged) == len(set(paged)) == result.total
     assert set(paged) == {int(h.id) for h in plain.hits} | {int(r) for r in dense_only}
     for name in ("resource_type", "platform"):
-        assert sum(b["doc_count"] for b in result.aggregations[name]) == result.total
+        buckets = result.aggregations[name]
+        assert sum(b["doc_count"] for b in buckets) == result.total
+        # the most common values first, then by name
+        assert buckets == sorted(buckets, key=lambda b: (-b["doc_count"], str(b["key"])))
     # the first page is the fused pool's head, the rest follow in lexical order
     assert _ids(result) == paged[:5]
     tail = [int(h.id) for h in plain.hits if int(h.id) not in paged[: pool + len(dense)]]

@@ -1105,8 +1105,9 @@ class TantivyBackend(SearchBackend):
         the floor no later match can pass and the head's passing hits are the whole result.
         Otherwise the next matches up to MAX_WINDOW (the tail) follow the head, ordered by their
         own multiplied scores (no grouping, so they never climb into the head) and trimmed by
-        the same floor. Beyond MAX_WINDOW the set cannot be known: nothing is trimmed and every
-        match counts. No window depends on the page, so all pages come from one ranking.
+        the same floor. Beyond MAX_WINDOW the set cannot be known: nothing is trimmed, every
+        match counts and has a page (the matches past the deep window follow it in engine
+        order). No window depends on the page, so all pages come from one ranking.
         """
         hits, matched, lowest = head or self._rank_window(searcher, final, query, RERANK_WINDOW)
         cut = floor if floor is not None else floor_of(query.tuning, hits[0].score if hits else 0.0)
@@ -1120,11 +1121,17 @@ class TantivyBackend(SearchBackend):
             by_score(rest)
             return rest
 
+        def untrimmed(end: int) -> list[Ranked]:
+            # The deep window's tail, then the matches after it in engine order, as far as a
+            # page ending at ``end`` reaches: every counted match has a page.
+            more = searcher.search(final, limit=end, offset=len(deep.hits))
+            return tail() + self._score(searcher, more.hits, query)
+
         # Engine order is best first: the deep window's last hit has its lowest engine score.
         lowest = min(lowest, float(deep.hits[-1][0])) if deep.hits else lowest
         if matched > len(deep.hits) and lowest * MAX_FACTOR >= cut:
             # More matches than the deep window may pass: untrimmed, the tail scored on demand.
-            return Ranking(hits, matched, cut, False, rest=tail)
+            return Ranking(hits, matched, cut, False, rest=untrimmed)
         rest = tail()
         kept = [r for r in hits if r.score >= cut] + [r for r in rest if r.score >= cut]
         return Ranking(kept, matched, cut, True)
