@@ -168,7 +168,12 @@ SUBSCRIPTIONS = {
 }
 
 # paths the site writes with a concrete value where the contract has a parameter
-SITE_ALIASES = {f"{V0}/profiles/me/": f"{V0}/profiles/{{user__username}}/"}
+SITE_ALIASES = {
+    f"{V0}/profiles/me/": f"{V0}/profiles/{{user__username}}/",
+    # The site's client names the channel type parameter ``type``; the contract ``channel_type``.
+    f"{V0}/channels/counts/{{type}}/": f"{V0}/channels/counts/{{channel_type}}/",
+    f"{V0}/channels/type/{{type}}/{{name}}/": f"{V0}/channels/type/{{channel_type}}/{{name}}/",
+}
 
 # implemented paths whose only methods write: an unsigned call must be refused, not missing
 REFUSED_UNSIGNED = {
