@@ -24,18 +24,19 @@ def run_search(query: SearchQuery, explicit: bool = True) -> tuple[SearchResult,
     resource is embedded or the vector side fails (``learn.retrieval.hybrid.hybrid_search``).
     """
     backend = get_backend()
-    with timed_search(backend.name, query.tuning.search_mode, query.index):
-        if query.tuning.search_mode == "hybrid" and query.index == "resource":
+    hybrid = query.tuning.search_mode == "hybrid" and query.index == "resource"
+
+    def answer() -> tuple[SearchResult, dict[str, Any]]:
+        if hybrid:
             result, flags = hybrid_search(query, backend, explicit=explicit)
-            if result.suggest:
-                result.suggest = helpful_suggestions(backend, query, result.suggest)
-            return result, flags
-
-        def lexical() -> tuple[SearchResult, dict[str, Any]]:
+        else:
             result = lexical_search(backend, query)
-            if result.suggest:
-                result.suggest = helpful_suggestions(backend, query, result.suggest)
-            mode = {"search_mode": query.tuning.search_mode} if query.index == "resource" else {}
-            return result, mode
+            flags = {"search_mode": query.tuning.search_mode} if query.index == "resource" else {}
+        if result.suggest:
+            result.suggest = helpful_suggestions(backend, query, result.suggest)
+        return result, flags
 
-        return result_cache().get_or_compute(backend.version(), query, lexical)
+    with timed_search(backend.name, query.tuning.search_mode, query.index):
+        if hybrid:  # the vector side reports no version: never cached
+            return answer()
+        return result_cache().get_or_compute(backend.version(), query, answer)

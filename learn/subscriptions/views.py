@@ -17,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from learn.retrieval.responses import ParamError
+from learn.retrieval.responses import ParamError, bad_request
 from learn.retrieval.search_params import Params
 from learn.retrieval.search_schema import LearningResourcesSearchRequestSerializer
 from learn.subscriptions import queries, service, tokens
@@ -31,10 +31,6 @@ from learn.subscriptions.serializers import (
 )
 
 EXTRA = ("source_type", "frequency", "display_label")
-
-
-def _bad(exc: ParamError) -> Response:
-    return Response(exc.as_json(), status=status.HTTP_400_BAD_REQUEST)
 
 
 def _request_params(data: Any) -> tuple[dict[str, list[str]], dict[str, str]]:
@@ -78,7 +74,7 @@ class UserSearchSubscriptionViewSet(viewsets.GenericViewSet[Any]):
             try:
                 wanted = queries.normalise(queries.search_params(request.query_params))
             except ParamError as exc:
-                return _bad(exc)
+                return bad_request(exc)
             found = [q for q in found if all(q.query.get(k) == v for k, v in wanted.items())]
         return Response(self.get_serializer(found, many=True).data)
 
@@ -93,7 +89,7 @@ class UserSearchSubscriptionViewSet(viewsets.GenericViewSet[Any]):
             search, extra = _request_params(request.query_params)
             source_type = _choice("source_type", extra["source_type"], SourceType.values, "")
         except ParamError as exc:
-            return _bad(exc)
+            return bad_request(exc)
         if search:
             found = service.matching(request.user, search, source_type or None)
         else:  # no search named: every subscription of the caller (MIT Learn answers so too)
@@ -118,7 +114,7 @@ class UserSearchSubscriptionViewSet(viewsets.GenericViewSet[Any]):
             )
             frequency = _choice("frequency", extra["frequency"], Frequency.values, "daily")
         except ParamError as exc:
-            return _bad(exc)
+            return bad_request(exc)
         saved = service.subscribe(
             request.user, search, source_type, frequency, extra["display_label"]
         )
