@@ -21,6 +21,18 @@ def shared_dir() -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def _fresh_view_cache() -> Iterator[None]:
+    """Each test builds its catalog with factories, which announce nothing, and its database
+    rolls back to the same catalog version: pages a previous test cached would match. (Tests of
+    the cache itself announce their changes.)"""
+    from learn.api.view_cache import view_cache
+
+    view_cache().clear()
+    yield
+    view_cache().clear()
+
+
 @pytest.fixture
 def embedded_tasks(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Run as the embedded mode does (tasks in-process), even when CI sets a Redis broker."""

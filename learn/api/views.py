@@ -21,6 +21,8 @@ from rest_framework.serializers import BaseSerializer
 from learn.api.filters import ContentFileFilterSet, LearningResourceFilterSet, TopicFilterSet
 from learn.api.pagination import DefaultPagination, LargePagination
 from learn.api.params import MAX_DB_INT, check_known
+from learn.api.renderers import FastJSONRenderer
+from learn.api.view_cache import cached_page
 from learn.catalog.constants import RelationType, ResourceType
 from learn.catalog.display_info import LearningResourceDisplayInfoResponseSerializer
 from learn.catalog.models import (
@@ -133,6 +135,27 @@ class ResourceViewSet(
         if self.resource_type:
             queryset = queryset.filter(resource_type=self.resource_type)
         return queryset
+
+    # Anonymous pages come from the view cache while the catalog version stays the same.
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return cached_page(
+            request,
+            lambda: super(ResourceViewSet, self).list(request, *args, **kwargs),
+            self._render,
+        )
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return cached_page(
+            request,
+            lambda: super(ResourceViewSet, self).retrieve(request, *args, **kwargs),
+            self._render,
+        )
+
+    def _render(self, data: object) -> bytes:
+        request = self.request
+        return FastJSONRenderer().render(
+            data, request.accepted_media_type, self.get_renderer_context()
+        )
 
 
 @extend_schema_view(

@@ -8,6 +8,8 @@ class CatalogConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from learn.catalog import version
         from learn.catalog.channels import connect_signals
 
         connect_signals()
+        version.connect()

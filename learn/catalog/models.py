@@ -627,6 +627,17 @@ class Testimonial(TimestampedModel):
         return f"{self.attestant_name}: {self.quote[:40]}"
 
 
+class CatalogVersion(models.Model):
+    """One row counting announced catalog changes (``learn.catalog.version``): a cache keyed by
+    it is never served across a change another process made."""
+
+    counter = models.BigIntegerField(default=0)
+    changed_on = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"catalog version {self.counter}"
+
+
 def compute_free(resource_type: str, professional: bool, prices: list[Any]) -> bool:
     """A course or program is free when not professional and it has no price or a zero price."""
     if resource_type not in (ResourceType.course, ResourceType.program):

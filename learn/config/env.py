@@ -70,6 +70,12 @@ class LearnEnv(BaseSettings):
     body_read_timeout: float = Field(
         default=30.0, description="Seconds a request body may take to arrive (else JSON 408)"
     )
+    learn_web_threads: int = Field(
+        default=8,
+        ge=1,
+        description="Threads each API worker process runs Django on (their database "
+        "connections are kept across requests)",
+    )
     body_idle_timeout: float = Field(
         default=10.0, description="Seconds a request body may stall between chunks (else 408)"
     )
@@ -104,6 +110,18 @@ class LearnEnv(BaseSettings):
         ge=0,
         description="Lexical search results kept per process, keyed by the index version the "
         "engine reports (an index change is a new key); 0 turns the cache off",
+    )
+    catalog_view_cache_mb: int = Field(
+        default=64,
+        ge=0,
+        description="Rendered anonymous catalog pages (resource lists and details) kept per "
+        "process, in MB, keyed by the catalog version every announced change moves on; 0 off",
+    )
+    catalog_view_cache_seconds: float = Field(
+        default=300.0,
+        gt=0,
+        description="The longest a cached catalog page is served: bounds what a change that "
+        "was never announced (a writer killed between commit and announcement) leaves stale",
     )
     # The local stand-in that replays ../shared/fixtures/sources in `learn demo` (0: any free port).
     replay_port: int = 8064

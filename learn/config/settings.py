@@ -82,6 +82,7 @@ CONTENT_SECURITY_POLICY_PAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = ENV.max_request_body_bytes
 DATA_UPLOAD_MAX_NUMBER_FIELDS = ENV.max_request_fields
 BODY_READ_TIMEOUT = ENV.body_read_timeout
+WEB_THREADS = ENV.learn_web_threads
 BODY_IDLE_TIMEOUT = ENV.body_idle_timeout
 
 # CORS: only the configured origins may read responses, and only they get credentials.
@@ -108,13 +109,17 @@ TEMPLATES = [
 ]
 
 if ENV.database_url:
-    DATABASES = {"default": dj_database_url.parse(ENV.database_url, conn_max_age=60)}
+    DATABASES = {
+        "default": dj_database_url.parse(ENV.database_url, conn_max_age=60, conn_health_checks=True)
+    }
 else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(VAR_DIR / "learn.sqlite3"),
             "OPTIONS": {"timeout": 30, "init_command": "PRAGMA journal_mode=WAL;"},
+            "CONN_MAX_AGE": 60,
+            "CONN_HEALTH_CHECKS": True,
         }
     }
 

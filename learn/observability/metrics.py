@@ -33,6 +33,11 @@ SEARCH_RESULT_CACHE = Counter(
     "Lexical search requests answered from the per-process result cache (hit) or not (miss)",
     ["outcome"],
 )
+CATALOG_VIEW_CACHE = Counter(
+    "learn_catalog_view_cache_total",
+    "Anonymous catalog pages answered from the per-process view cache (hit) or not (miss)",
+    ["outcome"],
+)
 ETL_RUNS = Counter(
     "learn_etl_runs_total", "Finished ETL runs per source and status", ["source", "status"]
 )
