@@ -21,6 +21,7 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -247,6 +248,19 @@ def document_values(
     for name in NUMBER_FIELDS:
         values[name] = float(numbers.get(name, 0.0))
     return values
+
+
+# Hybrid search reads the stored documents of its whole lexical pool (about 150) on every query,
+# and popular documents come back query after query: their JSON is parsed once, keyed by the
+# stored bytes themselves (the same bytes always mean the same document, in any index version).
+# Callers get a shallow copy; the nested values are shared, read-only, as with the result cache.
+SOURCE_CACHE_SIZE = 4096
+
+
+@lru_cache(maxsize=SOURCE_CACHE_SIZE)
+def _parsed_source(raw: bytes) -> dict[str, Any]:
+    parsed: dict[str, Any] = orjson.loads(raw)
+    return parsed
 
 
 class TantivyBackend(SearchBackend):
@@ -1165,7 +1179,7 @@ class TantivyBackend(SearchBackend):
     def _hit(self, searcher: tantivy.Searcher, score: float, addr: Any, query: SearchQuery) -> Hit:
         doc = searcher.doc(addr)
         raw = doc.get_first("source")
-        source = orjson.loads(bytes(raw)) if raw is not None else {}
+        source = dict(_parsed_source(bytes(raw))) if raw is not None else {}
         doc_id = doc.get_first("doc_id")
         return Hit(id=str(doc_id), score=score, source=source)
 
