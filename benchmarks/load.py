@@ -202,13 +202,16 @@ def run_wrk(
         handle.write(script)
     memory_start = rss_mb(server)
     try:
-        out = subprocess.run(
+        done = subprocess.run(
             ["wrk", "-t1", f"-c{clients}", f"-d{int(seconds)}s", "--timeout", "30s",
              "-s", handle.name, base],
-            capture_output=True, text=True, check=True,
-        ).stdout  # fmt: skip
+            capture_output=True, text=True,
+        )  # fmt: skip
     finally:
         os.unlink(handle.name)
+    out = done.stdout
+    if done.returncode != 0 or "WRKJSON " not in out:
+        sys.exit(f"wrk failed (exit {done.returncode}): {(done.stderr or out).strip()[-2000:]}")
     line = next(x for x in out.splitlines() if x.startswith("WRKJSON "))
     raw = json.loads(line.removeprefix("WRKJSON "))
     elapsed = raw["duration_us"] / 1e6
