@@ -10,6 +10,8 @@ a loopback address: this script never loads anyone else's server.
 Workloads (``--workload``, repeatable; default: lexical, mixed):
 - ``lexical``: lexical search with facets (``search_mode=best_fields``, four aggregations);
 - ``mixed``: lists, lexical faceted search, hybrid search and ``vector_similar``, in turn;
+- ``uncached``: the mixed workload's requests made so that hardly any repeats (what the result
+  and view caches cannot help);
 - ``soak``: the mixed workload, meant for ``--clients 200 --seconds 300``.
 
 Each client is an asyncio task with its own keep-alive connection, sending its next request as
@@ -65,9 +67,39 @@ MIXED = [
 ]
 
 
+# ``uncached``: the mixed workload's five requests, made so that hardly any repeats (two-word
+# queries from this vocabulary, list pages anywhere in the catalog): what the caches cannot help.
+VOCABULARY = ["introduction", "advanced", "quantum", "classical", "mechanics", "electricity", "magnetism", "waves", "optics", "organic", "inorganic", "molecular", "cell", "genetics", "evolution", "ecology", "climate", "ocean", "earth", "planetary", "astronomy", "cosmology", "relativity", "circuits", "signals", "systems", "control", "networks", "computation", "programming", "software", "databases", "security", "cryptography", "graphics", "vision", "language", "speech", "learning", "inference", "optimization", "numerical", "analysis", "differential", "equations", "geometry", "topology", "algebra", "number", "theory", "combinatorics", "logic", "philosophy", "ethics", "politics", "government", "law", "policy", "urban", "planning", "architecture", "art", "media", "film", "literature", "poetry", "fiction", "drama", "theater", "dance", "anthropology", "sociology", "psychology", "cognition", "brain", "memory", "health", "medicine", "nutrition", "management", "marketing", "accounting", "strategy", "entrepreneurship", "innovation", "supply", "chain", "manufacturing", "materials", "polymers", "structures", "fluids", "heat", "transfer", "combustion", "aerospace", "nuclear", "reactor", "materials", "semiconductor", "devices", "photonics", "chemistry", "kinetics"]
+
+
+def _two_words(rng: random.Random) -> str:
+    return f"{rng.choice(VOCABULARY)}+{rng.choice(VOCABULARY)}"
+
+
+UNCACHED = [
+    lambda rng, ids: (
+        f"/api/v1/learning_resources/?limit={rng.choice((10, 20))}&offset={rng.randrange(0, 2800)}"
+    ),
+    lambda rng, ids: (
+        f"/api/v1/courses/?limit={rng.choice((10, 20))}&offered_by=ocw"
+        f"&offset={rng.randrange(0, 2500)}"
+    ),
+    lambda rng, ids: (
+        f"/api/v1/learning_resources_search/?q={_two_words(rng)}&search_mode=best_fields"
+        f"&limit=10{AGGS}"
+    ),
+    lambda rng, ids: (
+        f"/api/v1/learning_resources_search/?q={_two_words(rng)}&search_mode=hybrid&limit=10"
+    ),
+    lambda rng, ids: f"/api/v1/learning_resources/{rng.choice(ids)}/vector_similar/?limit=10",
+]
+
+
 def path_for(workload: str, index: int, rng: random.Random, ids: list[int]) -> str:
     if workload == "lexical":
         return lexical(rng, ids)
+    if workload == "uncached":
+        return UNCACHED[index % len(UNCACHED)](rng, ids)
     return MIXED[index % len(MIXED)](rng, ids)
 
 
@@ -194,9 +226,11 @@ end
 def run_wrk(
     base: str, workload: str, clients: int, seconds: float, ids: list[int], server: int | None
 ) -> dict[str, object]:
-    """The workload from ``wrk``: 2,000 paths generated as the asyncio client would send them."""
+    """The workload from ``wrk``: 2,000 paths (20,000 uncached) generated as the asyncio client
+    would send them."""
     rng = random.Random(7)
-    paths = [path_for(workload, n, rng, ids) for n in range(2000)]
+    count = 20000 if workload == "uncached" else 2000
+    paths = [path_for(workload, n, rng, ids) for n in range(count)]
     script = WRK_SCRIPT % ", ".join(json.dumps(p) for p in paths)
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
         handle.write(script)
@@ -269,7 +303,9 @@ def start_server(workers: int | None) -> tuple[subprocess.Popen[bytes], str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", help="a running server (loopback only)")
-    parser.add_argument("--workload", action="append", choices=["lexical", "mixed", "soak"])
+    parser.add_argument(
+        "--workload", action="append", choices=["lexical", "mixed", "uncached", "soak"]
+    )
     parser.add_argument("--clients", type=int, action="append")
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--warmup", type=float, default=5)

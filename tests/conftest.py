@@ -24,13 +24,15 @@ def shared_dir() -> Path:
 @pytest.fixture(autouse=True)
 def _fresh_view_cache() -> Iterator[None]:
     """Each test builds its catalog with factories, which announce nothing, and its database
-    rolls back to the same catalog version: pages a previous test cached would match. (Tests of
-    the cache itself announce their changes.)"""
-    from learn.api.view_cache import view_cache
+    rolls back to the same catalog version: pages (and reference rows) a previous test cached
+    would match. (Tests of the cache itself announce their changes.)"""
+    from learn.api.view_cache import forget_builders, view_cache
 
     view_cache().clear()
+    forget_builders()
     yield
     view_cache().clear()
+    forget_builders()
 
 
 @pytest.fixture

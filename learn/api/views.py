@@ -22,8 +22,7 @@ from learn.api.filters import ContentFileFilterSet, LearningResourceFilterSet, T
 from learn.api.pagination import DefaultPagination, LargePagination
 from learn.api.params import MAX_DB_INT, check_known
 from learn.api.renderers import FastJSONRenderer
-from learn.api.view_cache import cached_page
-from learn.catalog.bulk_json import ResourceJsonBuilder
+from learn.api.view_cache import cached_page, page_builder
 from learn.catalog.constants import RelationType, ResourceType
 from learn.catalog.display_info import LearningResourceDisplayInfoResponseSerializer
 from learn.catalog.models import (
@@ -143,10 +142,11 @@ class ResourceViewSet(
 
     def _list_page(self) -> Response:
         # The page's resources are serialized by the bulk builder (the same JSON as the
-        # serializers, tests/catalog/test_bulk_json.py) in a few queries, not the prefetches.
+        # serializers, tests/catalog/test_bulk_json.py) in a few queries, not the prefetches;
+        # its reference rows are kept while the catalog version stays the same.
         queryset = self.filter_queryset(self.get_queryset()).prefetch_related(None)
         page = self.paginate_queryset(queryset)
-        return self.get_paginated_response(ResourceJsonBuilder().serialize(list(page or [])))
+        return self.get_paginated_response(page_builder().serialize(list(page or [])))
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return cached_page(

@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 from learn.api import view_cache as view_cache_module
 from learn.api.view_cache import Page, ViewCache, view_cache
 from learn.catalog import hooks
-from learn.catalog.models import CatalogVersion, LearningResource
+from learn.catalog.models import CatalogVersion, LearningResource, Topic
 from learn.config.env import get_env
 
 V1 = "/api/v1"
@@ -166,3 +166,25 @@ def test_size_zero_turns_it_off(catalog: Catalog, api: APIClient, set_env: Any) 
     with CaptureQueriesContext(connection) as queries:
         api.get(f"{V1}/learning_resources/?limit=1")
     assert len(queries) > 1
+
+
+def test_reference_rows_are_read_again_after_an_announced_change(
+    catalog: Catalog, people: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """List pages reuse the builder's topics, departments and offerors while the catalog version
+    holds; a renamed topic, once announced, is in the next page (signed in: no page cache)."""
+    client = people.client("other")
+    url = f"{V1}/learning_resources/?limit=100"
+    resource = next(r for r in LearningResource.objects.filter(published=True) if r.topics.exists())
+    topic = resource.topics.first()
+    assert topic is not None
+
+    def topic_names() -> set[str]:
+        pages = client.get(url).json()["results"]
+        return {t["name"] for r in pages if r["id"] == resource.pk for t in r["topics"]}
+
+    assert topic.name in topic_names()
+    with django_capture_on_commit_callbacks(execute=True):
+        Topic.objects.filter(pk=topic.pk).update(name="Renamed topic")
+        hooks.resources_changed([resource.pk])
+    assert "Renamed topic" in topic_names()
