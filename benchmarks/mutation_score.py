@@ -121,7 +121,7 @@ TARGETS: dict[str, Target] = {
     ),
     "hybrid_page": Target(
         "learn/retrieval/hybrid.py",
-        ("tests/vectors/test_vec_hybrid.py",),
+        ("tests/vectors/test_vec_hybrid_pages.py", "tests/vectors/test_vec_hybrid.py"),
         functions=("_fused_page", "_sources", "_merged_facet"),
         timeout=600.0,
         extra={"PYTHONPATH": "tests/api"},
