@@ -121,7 +121,7 @@ TARGETS: dict[str, Target] = {
     ),
     "hybrid_page": Target(
         "learn/retrieval/hybrid.py",
-        ("tests/vectors/test_vec_hybrid.py",),
+        ("tests/vectors/test_vec_hybrid_pages.py", "tests/vectors/test_vec_hybrid.py"),
         functions=("_fused_page", "_sources", "_merged_facet"),
         timeout=600.0,
         extra={"PYTHONPATH": "tests/api"},
@@ -211,6 +211,27 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
     ): (
         "differs only when the deep window's lowest engine score times every boost equals the"
         " floor exactly: a match past the window would then pass only by scoring it exactly"
+    ),
+    (
+        "hybrid_page",
+        "for k, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))",
+        r"core/ReplaceUnaryOperator_USub_Invert",
+    ): (
+        "the counts are ints and ~c == -c - 1: the sort key shifts by one for every value, so"
+        " the order (and its ties) stays the same"
+    ),
+    ("hybrid_page", "if c > 0", r"core/ReplaceComparisonOperator_Gt_NotEq"): (
+        "a count is an engine's doc_count plus the dense-only candidates holding the value,"
+        " never negative: c != 0 is c > 0 (>= and > -1, which list zero counts, are killed)"
+    ),
+    (
+        "hybrid_page",
+        "if end > max(start, len(fused)):",
+        r"core/ReplaceComparisonOperator_Gt_GtE",
+    ): (
+        "at equality the page ends where the fused pool ends, or is empty: the extra lexical"
+        " read asks for no match (limit 0) or drops all it reads (an empty slice); only a query"
+        " is wasted"
     ),
     ("search_params", 'if raw is None or raw == "":', r"core/ReplaceComparisonOperator_Eq_LtE"): (
         'for strings, raw <= "" holds exactly when raw == ""'

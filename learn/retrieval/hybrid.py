@@ -427,21 +427,20 @@ def _fused_page(
     hits_by_id = {h.id: h for h in first.hits}
     if end > max(start, len(fused)):
         # Past the fused pool: the remaining lexical matches, in lexical order, without the
-        # candidates the fusion already placed.
-        # With no such candidate the page is one offset away; else the matches from the pool's
-        # end on are read far enough to skip them (their lexical ranks are unknown).
+        # candidates the fusion already placed (main.lexical: the dense candidates the lexical
+        # query matches past its pool). The page is tail[skip_from:take] of them.
         skip_from, take = max(0, start - len(fused)), end - len(fused)
-        skip = 0 if main.lexical else skip_from
+        if main.lexical:
+            # Their lexical ranks are unknown: the matches from the pool's end on are read far
+            # enough to skip them.
+            offset, limit, keep = len(first.hits), take + len(main.lexical), slice(skip_from, take)
+        else:
+            # No such candidate: the page is one offset away.
+            offset, limit, keep = len(first.hits) + skip_from, take - skip_from, slice(None)
         rest = backend.search(
-            replace(
-                lexical_query,
-                offset=len(first.hits) + skip,
-                limit=take - skip + len(main.lexical),
-                aggregations=(),
-                sort=None,
-            )
+            replace(lexical_query, offset=offset, limit=limit, aggregations=(), sort=None)
         ).hits
-        tail = [h for h in rest if h.id not in main.lexical][skip_from - skip : take - skip]
+        tail = [h for h in rest if h.id not in main.lexical][keep]
         hits_by_id.update({h.id: h for h in tail})
         page += [(h.id, h.score) for h in tail]
     sources = _sources([rid for rid, _ in page], hits_by_id, main.only)
