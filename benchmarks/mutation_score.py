@@ -381,7 +381,10 @@ def run_target(name: str, target: Target, fast: bool, work: Path) -> dict[str, o
             round(100.0 * killed / (total - equivalent), 1) if total - equivalent else None
         ),
         "seconds": round(seconds, 1),
-        "survivors": sorted(survivors, key=lambda s: str(s["line"])),
+        "survivors": sorted(
+            survivors,
+            key=lambda s: (int(s["line"]) if str(s["line"]).isdigit() else 0, str(s["line"])),
+        ),
         "equivalents": equivalents,
     }
 
