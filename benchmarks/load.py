@@ -69,7 +69,23 @@ MIXED = [
 
 # ``uncached``: the mixed workload's five requests, made so that hardly any repeats (two-word
 # queries from this vocabulary, list pages anywhere in the catalog): what the caches cannot help.
-VOCABULARY = ["introduction", "advanced", "quantum", "classical", "mechanics", "electricity", "magnetism", "waves", "optics", "organic", "inorganic", "molecular", "cell", "genetics", "evolution", "ecology", "climate", "ocean", "earth", "planetary", "astronomy", "cosmology", "relativity", "circuits", "signals", "systems", "control", "networks", "computation", "programming", "software", "databases", "security", "cryptography", "graphics", "vision", "language", "speech", "learning", "inference", "optimization", "numerical", "analysis", "differential", "equations", "geometry", "topology", "algebra", "number", "theory", "combinatorics", "logic", "philosophy", "ethics", "politics", "government", "law", "policy", "urban", "planning", "architecture", "art", "media", "film", "literature", "poetry", "fiction", "drama", "theater", "dance", "anthropology", "sociology", "psychology", "cognition", "brain", "memory", "health", "medicine", "nutrition", "management", "marketing", "accounting", "strategy", "entrepreneurship", "innovation", "supply", "chain", "manufacturing", "materials", "polymers", "structures", "fluids", "heat", "transfer", "combustion", "aerospace", "nuclear", "reactor", "materials", "semiconductor", "devices", "photonics", "chemistry", "kinetics"]
+VOCABULARY = [
+    "introduction", "advanced", "quantum", "classical", "mechanics", "electricity", "magnetism",
+    "waves", "optics", "organic", "inorganic", "molecular", "cell", "genetics", "evolution",
+    "ecology", "climate", "ocean", "earth", "planetary", "astronomy", "cosmology", "relativity",
+    "circuits", "signals", "systems", "control", "networks", "computation", "programming",
+    "software", "databases", "security", "cryptography", "graphics", "vision", "language",
+    "speech", "learning", "inference", "optimization", "numerical", "analysis", "differential",
+    "equations", "geometry", "topology", "algebra", "number", "theory", "combinatorics", "logic",
+    "philosophy", "ethics", "politics", "government", "law", "policy", "urban", "planning",
+    "architecture", "art", "media", "film", "literature", "poetry", "fiction", "drama",
+    "theater", "dance", "anthropology", "sociology", "psychology", "cognition", "brain",
+    "memory", "health", "medicine", "nutrition", "management", "marketing", "accounting",
+    "strategy", "entrepreneurship", "innovation", "supply", "chain", "manufacturing",
+    "materials", "polymers", "structures", "fluids", "heat", "transfer", "combustion",
+    "aerospace", "nuclear", "reactor", "materials", "semiconductor", "devices", "photonics",
+    "chemistry", "kinetics",
+]  # fmt: skip
 
 
 def _two_words(rng: random.Random) -> str:
