@@ -91,9 +91,41 @@ def test_compose_validates_with_docker_compose() -> None:
         [_tool("docker-compose"), "-f", str(ROOT / "compose.yaml"), "config", "-q"],
         capture_output=True,
         text=True,
-        env={**os.environ, "LEARN_GATEWAY_SECRET": "check"},
+        env={
+            **os.environ,
+            "LEARN_GATEWAY_SECRET": "check",
+            "APP_BASE_URL": "https://learn.example.org",
+        },
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_compose_needs_a_public_url_its_services_accept(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The compose services run with LEARN_DEBUG off: the production guard must accept their
+    settings once the operator names the public URL, and compose must ask for it."""
+    from learn.config.env import LearnEnv
+    from learn.config.production import production_problems
+
+    environment = dict(_compose()["x-learn-env"])
+    assert str(environment["APP_BASE_URL"]).startswith("${APP_BASE_URL:?")
+    environment["APP_BASE_URL"] = "https://learn.example.org"
+    for name in list(os.environ):
+        if name in environment or name.endswith("_FILE"):
+            monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        if not name.endswith("_FILE"):
+            monkeypatch.setenv(name, str(value))
+    monkeypatch.setenv("SECRET_KEY", "k" * 64)  # what secrets/secret_key holds
+    assert production_problems(LearnEnv()) == []
+    missing = subprocess.run(
+        [_tool("docker-compose"), "-f", str(ROOT / "compose.yaml"), "config", "-q"],
+        capture_output=True,
+        text=True,
+        env={k: v for k, v in os.environ.items() if k != "APP_BASE_URL"}
+        | {"LEARN_GATEWAY_SECRET": "check"},
+    )
+    assert missing.returncode != 0
+    assert "APP_BASE_URL" in missing.stderr
 
 
 @cache
