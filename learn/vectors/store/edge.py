@@ -112,6 +112,19 @@ class EdgeStore:
                 self._shards[name] = shard
             return shard
 
+    def existing(self) -> list[str]:
+        """The collections (shard folders) under this store's root."""
+        if not self.root.is_dir():
+            return []
+        return sorted(p.name for p in self.root.iterdir() if (p / "wal").is_dir())
+
+    def open_existing(self) -> list[str]:
+        """Open every existing shard now (taking their locks); their names."""
+        names = self.existing()
+        for name in names:
+            self._open(name)
+        return names
+
     def held_elsewhere(self, name: str) -> str | None:
         """Who else holds shard ``name`` open (its WAL folder's ``flock``), said in a sentence;
         None when nobody does, this store has it open, or it does not exist. Only probes: never
