@@ -262,6 +262,9 @@ def check_config() -> None:
         typer.echo(f"{key}={shown}")
     typer.echo(f"var_dir={Path(env.var_dir)}")
     typer.echo(f"vector_engine_in_use={env.vector_engine_in_use}")
+    hosted = env.vector_engine_in_use == "embedded" and env.web_concurrency > 1
+    through = " (the embedded vector store through a vector host)" if hosted else ""
+    typer.echo(f"web_concurrency={env.web_concurrency}{through}")
     problems = config_problems(env)
     for problem in problems:
         typer.echo(f"error: {problem}", err=True)

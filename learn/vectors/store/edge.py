@@ -1,8 +1,8 @@
 """Qdrant's in-process engine (qdrant-edge-py): one shard folder per collection under var/vectors/.
 
 A shard is opened by one process at a time (its WAL is locked); another process gets
-``VectorStoreUnavailable``. Run backfills in the process that serves (embedded mode) or use a
-Qdrant server (``QDRANT_URL``) when several processes write.
+``VectorStoreUnavailable``. Several processes share it through a vector host (``host.py``, which
+``learn serve --workers N`` runs) or use pgvector / a Qdrant server.
 """
 
 from __future__ import annotations

@@ -65,10 +65,13 @@ def vector_store_status() -> str:
     setting to change) when this process cannot use its vector store."""
     from learn.vectors.documents import RESOURCES
     from learn.vectors.store import get_store
+    from learn.vectors.store.hosted import HostedStore
 
     env = get_env()
     store = get_store()
     engine = str(getattr(store, "engine", type(store).__name__))
+    if isinstance(store, HostedStore):
+        engine += f" (through the vector host at {store.sock_path})"
     try:
         count = store.count(RESOURCES)
     except VectorStoreError as exc:
@@ -76,9 +79,7 @@ def vector_store_status() -> str:
             return f"{engine}: no vectors yet"
         raise
     except VectorStoreUnavailable as exc:
-        from learn.vectors.store.hosted import HostedStore
-
-        if engine == "embedded" and not isinstance(store, HostedStore):  # its error says it all
+        if engine == "embedded":  # a hosted store's error says what to do
             raise VectorStoreUnavailable(
                 f"{exc} ({embedded_limit(env)}; another process holds it). {SHARED_ENGINES}."
             ) from exc
