@@ -1,4 +1,5 @@
-"""What the vector host adds to a store call: the same searches (10 hits, payload, no vectors)
+"""What the vector host adds to a store call: the same searches (10 hits, no vectors; the whole
+payload or one field)
 through ``HostedStore`` (a host process on the shard) and on ``EdgeStore`` opened in process.
 
 Usage: python benchmarks/vector_host_overhead.py --var /path/to/var [--n 2000]
@@ -21,16 +22,20 @@ from learn.vectors.store.edge import EdgeStore
 from learn.vectors.store.hosted import HostedStore, answers
 
 
-def _time(store: object, vectors: list[list[float]]) -> list[float]:
+def _time(store: object, vectors: list[list[float]], fields: list[str] | None) -> list[float]:
     search = store.search  # type: ignore[attr-defined]
     for v in vectors[:50]:
-        search("resources", v, limit=10)
+        search("resources", v, limit=10, payload_fields=fields)
     out = []
     for v in vectors:
         start = time.perf_counter()
-        search("resources", v, limit=10)
+        search("resources", v, limit=10, payload_fields=fields)
         out.append((time.perf_counter() - start) * 1e6)
     return out
+
+
+# The whole payload (the worst case), and the one field vector_similar asks for.
+FIELDS: dict[str, list[str] | None] = {"payload": None, "resource_id": ["resource_id"]}
 
 
 def _line(name: str, times: list[float]) -> str:
@@ -58,7 +63,8 @@ def main() -> None:
     dim = len(direct.retrieve("resources", [hits[0].id], with_vectors=True)[0].vector or [])
     rng = np.random.default_rng(5)
     vectors = [[float(x) for x in rng.standard_normal(dim)] for _ in range(args.n)]
-    print(_line("direct", _time(direct, vectors)), flush=True)
+    for what, fields in FIELDS.items():
+        print(_line(f"direct_{what}", _time(direct, vectors, fields)), flush=True)
     direct.close()
     host = subprocess.Popen(
         [sys.executable, "-m", "learn.vectors.store.host", "--socket", str(sock)]
@@ -70,7 +76,8 @@ def main() -> None:
                 sys.exit("the vector host did not start")
             time.sleep(0.05)
         hosted = HostedStore(sock)
-        print(_line("hosted", _time(hosted, vectors)), flush=True)
+        for what, fields in FIELDS.items():
+            print(_line(f"hosted_{what}", _time(hosted, vectors, fields)), flush=True)
         hosted.close()
     finally:
         host.terminate()
