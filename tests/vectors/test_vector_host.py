@@ -184,6 +184,11 @@ def test_a_killed_host_is_unavailable_until_a_new_one_answers(
         assert again.poll() is None, again.communicate()
         assert store.count("c") == 20  # the same client object, no restart
         assert store.ping()["pid"] == again.pid
+        again.send_signal(signal.SIGKILL)
+        again.wait()
+        again = start_host(store.sock_path, root)  # replaced between two calls: the client's
+        assert store.count("c") == 20  # connection is broken, it reconnects once, unnoticed
+        assert store.ping()["pid"] == again.pid
     finally:
         stop(again)
     assert not store.sock_path.exists() and not key_path(store.sock_path).exists()
@@ -284,3 +289,35 @@ def test_learn_vector_host_names_the_host(
     assert isinstance(store, HostedStore)  # even before it answers: a worker starts anyway
     with pytest.raises(VectorStoreUnavailable, match="elsewhere.sock does not answer"):
         store.count("resources")
+
+
+def test_threads_each_get_their_own_answers(
+    hosted: tuple[HostedStore, subprocess.Popen[str], Path],
+) -> None:
+    """Django serves from several threads: concurrent calls never read each other's replies."""
+    import threading
+
+    store, _, _ = hosted
+    store.ensure_collection("c", DIM, dict(INDEXES))  # type: ignore[arg-type]
+    store.upsert("c", _points(40))
+    expected = {g: store.count("c", Filter(must={"group": [g]})) for g in range(4)}
+    assert sorted(expected.values()) == [10, 10, 10, 10]
+    ids = {
+        g: sorted(h.id for h in store.scroll("c", Filter(must={"group": [g]}))[0]) for g in range(4)
+    }
+    wrong: list[object] = []
+
+    def work(group: int) -> None:
+        for _ in range(100):
+            hits, _ = store.scroll("c", Filter(must={"group": [group]}))
+            if sorted(h.id for h in hits) != ids[group]:
+                wrong.append((group, [h.id for h in hits]))
+        store.close()  # this thread's connection only
+
+    threads = [threading.Thread(target=work, args=(i % 4,)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not wrong, wrong[:3]
+    assert store.count("c") == 40  # the main thread's connection is untouched
