@@ -1,9 +1,11 @@
 """Latency over HTTP of vector_similar, vector search and hybrid search (p50/p95, JSON lines).
 
-Usage: python benchmarks/vector_latency.py --var /path/to/var [--port 8185] [--n 200]
-Starts `learn serve` (Granian) on the given var folder, warms it up, then times sequential requests
-(includes the query embedding for vector and hybrid search; queries repeat, so the query-vector
-cache serves most of them, except in the ``hybrid_search_uncached`` suite, whose queries are new).
+Usage: python benchmarks/vector_latency.py --var /path/to/var [--port 8185] [--n 200] [--workers N]
+Starts `learn serve` (Granian; ``--workers``: its default, one per core, when unset; on the embedded
+store several workers go through the vector host) on the given var folder, warms it up, then times
+sequential requests (includes the query embedding for vector and hybrid search; queries repeat, so
+the query-vector cache serves most of them, except in the ``hybrid_search_uncached`` suite, whose
+queries are new).
 Stops the server at the end.
 """
 
@@ -71,6 +73,8 @@ def main() -> None:
     parser.add_argument("--var", required=True)
     parser.add_argument("--port", type=int, default=8185)
     parser.add_argument("--n", type=int, default=200)
+    parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument("--suite", action="append", help="only these suites (default: all)")
     args = parser.parse_args()
     var = Path(args.var)
     ids = [
@@ -80,9 +84,10 @@ def main() -> None:
         )
     ]
     rng = random.Random(11)
-    env = dict(os.environ, LEARN_VAR_DIR=str(var))
+    env = dict(os.environ, LEARN_VAR_DIR=str(var), RATE_LIMITS="off")
+    workers = ["--workers", str(args.workers)] if args.workers else []
     server = subprocess.Popen(
-        [sys.executable, "-m", "learn.cli.main", "serve", "--port", str(args.port)],
+        [sys.executable, "-m", "learn.cli.main", "serve", "--port", str(args.port), *workers],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -141,6 +146,8 @@ def main() -> None:
                 ],
             }
             for name, urls in suites.items():
+                if args.suite and name not in args.suite:
+                    continue
                 timed(client, urls[:10])  # warm-up
                 times = timed(client, urls)
                 print(
@@ -148,6 +155,7 @@ def main() -> None:
                         {
                             "benchmark": f"{name}_http",
                             "var": str(var),
+                            "workers": args.workers or "default",
                             "n": len(times),
                             "p50_ms": round(statistics.median(times), 1),
                             "p95_ms": round(pct(times, 95), 1),

@@ -109,23 +109,23 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to bind")] = "127.0.0.1",
     workers: Annotated[
         int | None,
-        typer.Option(help="Granian worker processes (default LEARN_WEB_CONCURRENCY, see README)"),
+        typer.Option(
+            help="Granian worker processes (default LEARN_WEB_CONCURRENCY, else one per core). "
+            "On the embedded vector store, several workers reach it through a vector host "
+            "process this command starts and restarts (see README)"
+        ),
     ] = None,
 ) -> None:
     """Serve the API with Granian (ASGI: request bodies are read in the event loop, with a
     deadline, so slow clients never hold Django's threads)."""
     from learn.config.env import get_env
 
-    workers = workers or get_env().web_concurrency
-    if workers > 1:
-        from learn.vectors.store.engine import multi_process_refusal
-
-        refusal = multi_process_refusal(f"{workers} API workers")
-        if refusal:
-            typer.echo(f"error: {refusal}", err=True)
-            raise typer.Exit(2)
-    bind_port = port or get_env().learn_port
-    typer.echo(f"Serving the API on http://{host}:{bind_port}/api/v1/ ({workers} workers)")
+    env = get_env()
+    workers = workers or env.web_concurrency
+    hosted = workers > 1 and env.vector_engine_in_use == "embedded" and not env.learn_vector_host
+    bind_port = port or env.learn_port
+    through = ", the embedded vector store through a vector host" if hosted else ""
+    typer.echo(f"Serving the API on http://{host}:{bind_port}/api/v1/ ({workers} workers{through})")
     cmd = [
         sys.executable,
         "-m",
@@ -144,6 +144,18 @@ def serve(
         "learn.config.asgi:application",
     ]
     sys.stdout.flush()
+    if hosted:
+        from learn.cli.supervise import serve_with_host
+        from learn.vectors.store import set_store
+        from learn.vectors.store.hosted import socket_path
+
+        opened = set_store(None)  # `learn demo` embedded in this process: let the host open it
+        if opened is not None:
+            opened.close()
+        status = serve_with_host(
+            cmd, socket_path(env.var_dir, env.qdrant_collection_prefix), typer.echo
+        )
+        raise typer.Exit(status)
     # Become Granian (no child process): signals from a supervisor reach the server directly.
     os.execv(sys.executable, cmd)
 
@@ -250,6 +262,9 @@ def check_config() -> None:
         typer.echo(f"{key}={shown}")
     typer.echo(f"var_dir={Path(env.var_dir)}")
     typer.echo(f"vector_engine_in_use={env.vector_engine_in_use}")
+    hosted = env.vector_engine_in_use == "embedded" and env.web_concurrency > 1
+    through = " (the embedded vector store through a vector host)" if hosted else ""
+    typer.echo(f"web_concurrency={env.web_concurrency}{through}")
     problems = config_problems(env)
     for problem in problems:
         typer.echo(f"error: {problem}", err=True)

@@ -139,14 +139,21 @@ class LearnEnv(BaseSettings):
     )
     embedding_api_base: str | None = None
     openai_api_key: str | None = None
-    # Vector engine (learn.vectors.store): "embedded" (Qdrant Edge shard under LEARN_VAR_DIR, one
-    # process only), "pgvector" (tables in the PostgreSQL database, shared by every process) or
-    # "qdrant" (QDRANT_URL). Unset: qdrant when QDRANT_URL is set, pgvector when tasks go to
-    # workers (a broker) and the database is PostgreSQL, else embedded (``vector_engine_in_use``).
+    # Vector engine (learn.vectors.store): "embedded" (Qdrant Edge shard under LEARN_VAR_DIR, opened
+    # by one process: the server's vector host when it runs several workers), "pgvector" (tables
+    # in the PostgreSQL database, shared by every process) or "qdrant" (QDRANT_URL). Unset:
+    # qdrant when QDRANT_URL is set, pgvector when tasks go to workers (a broker) and the
+    # database is PostgreSQL, else embedded (``vector_engine_in_use``).
     vector_engine: Literal["embedded", "pgvector", "qdrant"] | None = None
     qdrant_url: str | None = None
     qdrant_api_key: str | None = None
     qdrant_collection_prefix: str = "learn"
+    learn_vector_host: Path | None = Field(
+        default=None,
+        description="Unix socket of the vector host that opens the embedded store for every "
+        "process (set by `learn serve` for its workers; unset: var/vectors/<prefix>.sock when a "
+        "host answers there, else this process opens the store itself)",
+    )
     # Resource queries (hybrid, v0 vector search) move toward their nearest resources' mean
     # (pseudo-relevance feedback; learn.vectors.search.resource_query_vector); 0 turns it off.
     vector_query_feedback_docs: int = Field(default=5, ge=0, le=50)
@@ -337,14 +344,12 @@ class LearnEnv(BaseSettings):
     @property
     def web_concurrency(self) -> int:
         """Granian worker processes of ``learn serve``: ``LEARN_WEB_CONCURRENCY``, else one per
-        core when the vector store is shared (a Qdrant server, or pgvector), else 1: the embedded
-        Qdrant Edge store can be opened by one process only."""
+        core. On the embedded vector store, several workers reach its shard through a vector
+        host process that ``learn serve`` starts (learn/vectors/store/host.py)."""
         if self.learn_web_concurrency:
             return self.learn_web_concurrency
-        if self.vector_engine_in_use != "embedded":
-            cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
-            return cores or os.cpu_count() or 1
-        return 1
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
+        return cores or os.cpu_count() or 1
 
     @property
     def tasks_eager(self) -> bool:

@@ -117,7 +117,15 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(VAR_DIR / "learn.sqlite3"),
-            "OPTIONS": {"timeout": 30, "init_command": "PRAGMA journal_mode=WAL;"},
+            # Several server processes write it (Granian workers, tasks in-process): WAL lets
+            # readers run beside the writer, and IMMEDIATE transactions take the write lock when
+            # they begin, waiting up to `timeout`; a deferred one that reads and then writes would
+            # fail at once with "database is locked" when another process wrote in between.
+            "OPTIONS": {
+                "timeout": 30,
+                "init_command": "PRAGMA journal_mode=WAL;",
+                "transaction_mode": "IMMEDIATE",
+            },
             "CONN_MAX_AGE": 60,
             "CONN_HEALTH_CHECKS": True,
         }

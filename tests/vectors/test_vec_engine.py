@@ -1,6 +1,7 @@
 """One setting chooses the vector engine, and the embedded store's one-process limit is loud:
-check-config, `learn serve --workers 2`, a Celery worker on the embeddings queue, the readiness
-probe and the default hybrid search all say so, naming the setting to change."""
+check-config, a Celery worker on the embeddings queue, the readiness probe and the default hybrid
+search all say so, naming the setting to change (`learn serve --workers N` runs a vector host for
+it instead: tests/vectors/test_vector_host_serve.py)."""
 
 from __future__ import annotations
 
@@ -83,10 +84,31 @@ def test_check_config_names_the_setting_when_workers_meet_the_embedded_store(
     assert broken.returncode == 1 and "DATABASE_URL=postgres://" in broken.stderr
 
 
-def test_serve_with_several_workers_refuses_the_embedded_store(tmp_path: Path) -> None:
-    result = _learn(["serve", "--workers", "2", "--port", "9129"], LEARN_VAR_DIR=str(tmp_path))
-    assert result.returncode == 2
-    assert "refusing to start 2 API workers" in result.stderr and SETTING in result.stderr
+def test_several_workers_on_the_embedded_store_default_to_one_per_core(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for key in ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "VECTOR_ENGINE", "QDRANT_URL"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.delenv("LEARN_WEB_CONCURRENCY", raising=False)
+    env = LearnEnv()
+    assert env.vector_engine_in_use == "embedded"
+    assert env.web_concurrency == len(os.sched_getaffinity(0))  # through the vector host
+    monkeypatch.setenv("LEARN_WEB_CONCURRENCY", "3")
+    assert LearnEnv().web_concurrency == 3
+
+
+def test_serve_with_a_vector_host_it_cannot_start_exits_2(tmp_path: Path) -> None:
+    """`learn serve --workers 2` no longer refuses the embedded store: it starts a vector host,
+    and says why when that host cannot open the shard (another process holds it)."""
+    holder = EdgeStore(tmp_path / "vectors" / "learn")
+    holder.ensure_collection("resources", 4, {})
+    try:
+        result = _learn(["serve", "--workers", "2", "--port", "9129"], LEARN_VAR_DIR=str(tmp_path))
+    finally:
+        holder.close()
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "the vector host refuses to start" in result.stderr
+    assert f"pid {os.getpid()} " in result.stderr and "held by another process" in result.stderr
 
 
 def test_celery_worker_on_the_embeddings_queue_refuses_the_embedded_store(tmp_path: Path) -> None:

@@ -1,6 +1,7 @@
-"""``learn embeddings status`` beside a real ``learn serve`` that holds the embedded vector store:
-it answers (exit 0) from the database's bookkeeping, names the holder's process, and the server
-keeps serving vector search, before and after."""
+"""``learn embeddings status`` beside a real one-worker ``learn serve`` that holds the embedded
+vector store itself: it answers (exit 0) from the database's bookkeeping, names the holder's
+process, and the server keeps serving vector search, before and after. (Beside a server with
+several workers, status goes through its vector host: test_vector_host_serve.py.)"""
 
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ def test_status_while_the_server_holds_the_store(tmp_path: Path) -> None:
     assert alone["resources"] == alone["recorded"]["resources"] > 0
     assert alone["content_files"] == alone["recorded"]["content_files"] > 0
 
-    with serving(env) as base:
+    with serving(env, "--workers", "1") as base:
         before = httpx.get(base + VECTOR_SEARCH, timeout=60)
         assert before.status_code == 200 and before.json()["results"]
         ready = httpx.get(f"{base}/health/readiness/", timeout=60).json()

@@ -1,5 +1,6 @@
 """Vector stores behind one interface; ``get_store()`` opens the engine VECTOR_ENGINE names
-(embedded Qdrant Edge, pgvector, or a Qdrant server; see ``LearnEnv.vector_engine_in_use``)."""
+(embedded Qdrant Edge, pgvector, or a Qdrant server; see ``LearnEnv.vector_engine_in_use``). The
+embedded store is reached through its vector host (``hosted.py``) when one runs."""
 
 from __future__ import annotations
 
@@ -50,10 +51,25 @@ def get_store() -> VectorStore:
 
                     _store = PgVectorStore(env.qdrant_collection_prefix)
                 else:
-                    from learn.vectors.store.edge import EdgeStore
-
-                    _store = EdgeStore(env.var_dir / "vectors" / env.qdrant_collection_prefix)
+                    _store = _embedded_store()
     return _store
+
+
+def _embedded_store() -> VectorStore:
+    """The embedded shard: through the vector host named by LEARN_VECTOR_HOST, or through the
+    one answering on the default socket (a server with several workers runs it), else opened
+    in this process."""
+    from learn.vectors.store.hosted import HostedStore, answers, socket_path
+
+    env = get_env()
+    if env.learn_vector_host is not None:
+        return HostedStore(env.learn_vector_host.absolute())
+    default = socket_path(env.var_dir, env.qdrant_collection_prefix)
+    if answers(default):
+        return HostedStore(default)
+    from learn.vectors.store.edge import EdgeStore
+
+    return EdgeStore(env.var_dir / "vectors" / env.qdrant_collection_prefix)
 
 
 def set_store(store: VectorStore | None) -> VectorStore | None:

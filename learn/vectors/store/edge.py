@@ -1,8 +1,8 @@
 """Qdrant's in-process engine (qdrant-edge-py): one shard folder per collection under var/vectors/.
 
 A shard is opened by one process at a time (its WAL is locked); another process gets
-``VectorStoreUnavailable``. Run backfills in the process that serves (embedded mode) or use a
-Qdrant server (``QDRANT_URL``) when several processes write.
+``VectorStoreUnavailable``. Several processes share it through a vector host (``host.py``, which
+``learn serve --workers N`` runs) or use pgvector / a Qdrant server.
 """
 
 from __future__ import annotations
@@ -111,6 +111,19 @@ class EdgeStore:
                     ) from exc
                 self._shards[name] = shard
             return shard
+
+    def existing(self) -> list[str]:
+        """The collections (shard folders) under this store's root."""
+        if not self.root.is_dir():
+            return []
+        return sorted(p.name for p in self.root.iterdir() if (p / "wal").is_dir())
+
+    def open_existing(self) -> list[str]:
+        """Open every existing shard now (taking their locks); their names."""
+        names = self.existing()
+        for name in names:
+            self._open(name)
+        return names
 
     def held_elsewhere(self, name: str) -> str | None:
         """Who else holds shard ``name`` open (its WAL folder's ``flock``), said in a sentence;

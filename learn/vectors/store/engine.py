@@ -1,9 +1,10 @@
 """Which vector engine a deployment runs, and the embedded store's one-process limit, said loudly.
 
-The embedded store (a Qdrant Edge shard) is opened by one process at a time. Anything that would
-put vectors in a second process (``learn serve --workers N``, a Celery worker on the
-``embeddings`` queue) refuses to start with it, and a process that cannot open it fails its
-readiness probe; every message names the setting to change.
+The embedded store (a Qdrant Edge shard) is opened by one process at a time. ``learn serve
+--workers N`` gives it to a vector host process that its workers call (``host.py``); a Celery
+worker on the ``embeddings`` queue refuses to start with it (it may run on another machine, where
+no host answers), and a process that can neither open it nor reach a host fails its readiness
+probe; every message names the setting to change.
 """
 
 from __future__ import annotations
@@ -25,12 +26,14 @@ def embedded_limit(env: LearnEnv) -> str:
     return (
         f"the embedded vector store (VECTOR_ENGINE={env.vector_engine or 'unset, so embedded'})"
         f" is a shard under {env.var_dir / 'vectors'} that one process at a time can "
-        "open; other processes would answer search lexically"
+        "open (`learn serve` runs a vector host for its workers); other processes would "
+        "answer search lexically"
     )
 
 
 def multi_process_refusal(what: str, env: LearnEnv | None = None) -> str | None:
-    """Why ``what`` (a second process needing vectors) must not start, or None when it may."""
+    """Why ``what`` (a second process needing vectors outside `learn serve`, e.g. a Celery worker
+    on the embeddings queue) must not start, or None when it may."""
     env = env or get_env()
     if env.vector_engine_in_use != "embedded":
         return None
@@ -62,10 +65,13 @@ def vector_store_status() -> str:
     setting to change) when this process cannot use its vector store."""
     from learn.vectors.documents import RESOURCES
     from learn.vectors.store import get_store
+    from learn.vectors.store.hosted import HostedStore
 
     env = get_env()
     store = get_store()
     engine = str(getattr(store, "engine", type(store).__name__))
+    if isinstance(store, HostedStore):
+        engine += f" (through the vector host at {store.sock_path})"
     try:
         count = store.count(RESOURCES)
     except VectorStoreError as exc:
@@ -73,7 +79,7 @@ def vector_store_status() -> str:
             return f"{engine}: no vectors yet"
         raise
     except VectorStoreUnavailable as exc:
-        if engine == "embedded":
+        if engine == "embedded":  # a hosted store's error says what to do
             raise VectorStoreUnavailable(
                 f"{exc} ({embedded_limit(env)}; another process holds it). {SHARED_ENGINES}."
             ) from exc
