@@ -26,12 +26,13 @@ def _fresh_view_cache() -> Iterator[None]:
     """Each test builds its catalog with factories, which announce nothing, and its database
     rolls back to the same catalog version: pages (and reference rows) a previous test cached
     would match. (Tests of the cache itself announce their changes.)"""
-    from learn.api.view_cache import forget_builders, view_cache
+    from learn.api.view_cache import clear_view_cache, forget_builders
 
-    view_cache().clear()
+    # (Never through get_env(): between two fixtures' teardowns it would cache a test's settings.)
+    clear_view_cache()
     forget_builders()
     yield
-    view_cache().clear()
+    clear_view_cache()
     forget_builders()
 
 

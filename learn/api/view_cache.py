@@ -113,6 +113,12 @@ def view_cache() -> ViewCache:
     return _cache
 
 
+def clear_view_cache() -> None:
+    """Forget every kept page (without reading the settings, unlike ``view_cache()``)."""
+    if _cache is not None:
+        _cache.clear()
+
+
 def _cacheable(request: Request) -> bool:
     if request.method != "GET" or request.user.is_authenticated:
         return False

@@ -32,6 +32,7 @@ def source_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., None]]
         get_env.cache_clear()
 
     yield _set
+    monkeypatch.undo()  # before the cache is cleared: a later get_env() must not see them
     get_env.cache_clear()
 
 
