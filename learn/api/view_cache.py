@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -32,12 +33,26 @@ from learn.observability.metrics import CATALOG_VIEW_CACHE
 
 
 class RenderedResponse(Response):
-    """A DRF response whose JSON body is already rendered (from the cache, or just kept)."""
+    """A DRF response whose JSON body is already rendered (from the cache, or just kept).
 
-    def __init__(self, body: bytes, content_type: str) -> None:
+    ``data`` (read by the analytics middleware and by tests) is the body parsed on first access,
+    or the data the page was rendered from."""
+
+    def __init__(self, body: bytes, content_type: str, data: Any = None) -> None:
         super().__init__(content_type=content_type)
         self._body = body
         self._type = content_type
+        self._parsed = data
+
+    @property  # type: ignore[override]
+    def data(self) -> Any:
+        if self._parsed is None and getattr(self, "_body", None):
+            self._parsed = orjson.loads(self._body)
+        return self._parsed
+
+    @data.setter
+    def data(self, value: Any) -> None:
+        self._parsed = value
 
     @property
     def rendered_content(self) -> bytes:  # type: ignore[override]  # DRF renders bytes
@@ -149,7 +164,7 @@ def cached_page(
     body = render(data)
     content_type = FastJSONRenderer.media_type
     cache.put(key, Page(now_version, time.monotonic(), body, content_type))
-    return RenderedResponse(body, content_type)
+    return RenderedResponse(body, content_type, data)
 
 
 # The bulk JSON builder caches reference rows (topics, departments, offerors, instructors...) and

@@ -188,3 +188,15 @@ def test_reference_rows_are_read_again_after_an_announced_change(
         Topic.objects.filter(pk=topic.pk).update(name="Renamed topic")
         hooks.resources_changed([resource.pk])
     assert "Renamed topic" in topic_names()
+
+
+def test_a_page_from_the_cache_still_carries_its_data(catalog: Catalog, api: APIClient) -> None:
+    """The analytics middleware reads a response's data (a resource view's type and platform)."""
+    course = catalog["algorithms"]
+    url = f"{V1}/courses/{course.pk}/"
+    first = api.get(url)
+    again = api.get(url)
+    assert view_cache().size_bytes > 0
+    for response in (first, again):
+        assert response.data["resource_type"] == "course"
+        assert response.data["title"] == course.title
