@@ -59,7 +59,7 @@ def _embedded_store() -> VectorStore:
     """The embedded shard: through the vector host named by LEARN_VECTOR_HOST, or through the
     one answering on the default socket (a server with several workers runs it), else opened
     in this process."""
-    from learn.vectors.store.hosted import HostedStore, answers, socket_path
+    from learn.vectors.store.hosted import HostedStore, answers, embedded_root, socket_path
 
     env = get_env()
     if env.learn_vector_host is not None:
@@ -69,7 +69,7 @@ def _embedded_store() -> VectorStore:
         return HostedStore(default)
     from learn.vectors.store.edge import EdgeStore
 
-    return EdgeStore(env.var_dir / "vectors" / env.qdrant_collection_prefix)
+    return EdgeStore(embedded_root(env.var_dir, env.qdrant_collection_prefix))
 
 
 def set_store(store: VectorStore | None) -> VectorStore | None:

@@ -40,7 +40,9 @@ from learn.vectors.store.hosted import (
     METHODS,
     _timeout,
     answers,
+    embedded_root,
     key_path,
+    set_call_timeout,
     socket_path,
     unix_address,
 )
@@ -152,11 +154,7 @@ class VectorHost:
             logger.warning("vector host: refused a connection (%s: %s)", type(exc).__name__, exc)
             conn.close()
             return
-        sock = socket.socket(fileno=conn.fileno())
-        try:
-            _timeout(sock, 0)  # authenticated: idle connections stay open
-        finally:
-            sock.detach()
+        set_call_timeout(conn, 0)  # authenticated: idle connections stay open
         with conn:
             while True:
                 try:
@@ -209,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
 
     configure(env.log_level, env.log_format)
     prefix = env.qdrant_collection_prefix
-    root = (args.root or env.var_dir / "vectors" / prefix).resolve()
+    root = (args.root or embedded_root(env.var_dir, prefix)).resolve()
     sock = (args.socket or socket_path(env.var_dir, prefix)).absolute()
     host = VectorHost(EdgeStore(root), sock)
     signal.signal(signal.SIGTERM, _stop)

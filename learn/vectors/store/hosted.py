@@ -66,9 +66,15 @@ _BROKEN = (OSError, EOFError, AuthenticationError)  # BrokenPipe, reset, refused
 _MAX_UNIX_PATH = 100  # sun_path holds 108 bytes; longer paths go through /proc/self/fd
 
 
+def embedded_root(var_dir: Path, prefix: str) -> Path:
+    """The embedded store's shard folder."""
+    return var_dir / "vectors" / prefix
+
+
 def socket_path(var_dir: Path, prefix: str) -> Path:
-    """Where the host of shard folder ``var_dir/vectors/<prefix>`` listens."""
-    return var_dir / "vectors" / f"{prefix}.sock"
+    """Where the host of the shard folder ``embedded_root(var_dir, prefix)`` listens."""
+    root = embedded_root(var_dir, prefix)
+    return root.with_name(f"{root.name}.sock")
 
 
 def key_path(sock: Path) -> Path:
@@ -100,6 +106,15 @@ def _timeout(sock: socket.socket, seconds: float) -> None:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, value)
 
 
+def set_call_timeout(conn: Connection, seconds: float) -> None:
+    """Each send and receive on ``conn`` gives up after ``seconds`` (0: never)."""
+    sock = socket.socket(fileno=conn.fileno())
+    try:
+        _timeout(sock, seconds)
+    finally:
+        sock.detach()
+
+
 def connect(sock_path: Path, authkey: bytes | None = None) -> Connection:
     """An authenticated connection to the host at ``sock_path`` (what ``Client`` does, with
     timeouts: a stopped host cannot hang the caller). Raises OSError/AuthenticationError."""
@@ -114,11 +129,7 @@ def connect(sock_path: Path, authkey: bytes | None = None) -> Connection:
     try:
         answer_challenge(conn, key)
         deliver_challenge(conn, key)
-        sock = socket.socket(fileno=conn.fileno())
-        try:
-            _timeout(sock, CALL_SECONDS)
-        finally:
-            sock.detach()
+        set_call_timeout(conn, CALL_SECONDS)
     except BaseException:
         conn.close()
         raise
@@ -166,9 +177,7 @@ class HostedStore:
         local.conn = None  # a forked child never uses its parent's connection
         try:
             local.conn = connect(self.sock_path, self._authkey)
-        except FileNotFoundError as exc:
-            raise self._unavailable(exc) from exc
-        except _BROKEN as exc:
+        except _BROKEN as exc:  # no socket or key file (OSError) included
             raise self._unavailable(exc) from exc
         local.pid = os.getpid()
         return local.conn
