@@ -65,7 +65,6 @@ class Page:
     version: str
     stored_at: float
     body: bytes
-    content_type: str
 
 
 class ViewCache:
@@ -134,37 +133,38 @@ def clear_view_cache() -> None:
         _cache.clear()
 
 
-def _cacheable(request: Request) -> bool:
+def _cacheable(request: Request) -> FastJSONRenderer | None:
+    """The compact JSON renderer of an anonymous GET, or None when its page is not kept."""
     if request.method != "GET" or request.user.is_authenticated:
-        return False
+        return None
     renderer = getattr(request, "accepted_renderer", None)
     if not isinstance(renderer, FastJSONRenderer):
-        return False
-    return not renderer.get_indent(getattr(request, "accepted_media_type", "") or "", {})
+        return None
+    if renderer.get_indent(getattr(request, "accepted_media_type", "") or "", {}):
+        return None
+    return renderer
 
 
-def cached_page(
-    request: Request, compute: Callable[[], Response], render: Callable[[Any], bytes]
-) -> Response:
+def cached_page(request: Request, compute: Callable[[], Response]) -> Response:
     """The page for ``request`` from the cache, or ``compute()``d (and kept when it is a 200)."""
     cache = view_cache()
-    if cache.max_bytes <= 0 or not _cacheable(request):
+    renderer = _cacheable(request)
+    if cache.max_bytes <= 0 or renderer is None:
         return compute()
     key = (request.scheme or "http", request.get_host(), request.get_full_path())
     now_version = catalog_version.current()
     page = cache.get(key, now_version)
     if page is not None:
         CATALOG_VIEW_CACHE.labels("hit").inc()
-        return RenderedResponse(page.body, page.content_type)
+        return RenderedResponse(page.body, renderer.media_type)
     CATALOG_VIEW_CACHE.labels("miss").inc()
     response = compute()
     data = getattr(response, "data", None)
     if response.status_code != 200 or data is None:
         return response
-    body = render(data)
-    content_type = FastJSONRenderer.media_type
-    cache.put(key, Page(now_version, time.monotonic(), body, content_type))
-    return RenderedResponse(body, content_type, data)
+    body = renderer.render(data, request.accepted_media_type)
+    cache.put(key, Page(now_version, time.monotonic(), body))
+    return RenderedResponse(body, renderer.media_type, data)
 
 
 # The bulk JSON builder caches reference rows (topics, departments, offerors, instructors...) and

@@ -21,7 +21,6 @@ from rest_framework.serializers import BaseSerializer
 from learn.api.filters import ContentFileFilterSet, LearningResourceFilterSet, TopicFilterSet
 from learn.api.pagination import DefaultPagination, LargePagination
 from learn.api.params import MAX_DB_INT, check_known
-from learn.api.renderers import FastJSONRenderer
 from learn.api.view_cache import cached_page, page_builder
 from learn.catalog.constants import RelationType, ResourceType
 from learn.catalog.display_info import LearningResourceDisplayInfoResponseSerializer
@@ -138,7 +137,7 @@ class ResourceViewSet(
 
     # Anonymous pages come from the view cache while the catalog version stays the same.
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return cached_page(request, self._list_page, self._render)
+        return cached_page(request, self._list_page)
 
     def _list_page(self) -> Response:
         # The page's resources are serialized by the bulk builder (the same JSON as the
@@ -150,15 +149,7 @@ class ResourceViewSet(
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return cached_page(
-            request,
-            lambda: super(ResourceViewSet, self).retrieve(request, *args, **kwargs),
-            self._render,
-        )
-
-    def _render(self, data: object) -> bytes:
-        request = self.request
-        return FastJSONRenderer().render(
-            data, request.accepted_media_type, self.get_renderer_context()
+            request, lambda: super(ResourceViewSet, self).retrieve(request, *args, **kwargs)
         )
 
 

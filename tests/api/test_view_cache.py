@@ -144,10 +144,10 @@ def test_refusals_misses_and_other_formats_are_not_kept(catalog: Catalog, api: A
 
 def test_the_cache_keeps_at_most_its_bytes_least_recently_used_first() -> None:
     cache = ViewCache(max_bytes=25, ttl=60)
-    pages = {name: Page("v", 0.0, name.encode() * 10, "application/json") for name in "abc"}
+    pages = {name: Page("v", 0.0, name.encode() * 10) for name in "abc"}
     now = view_cache_module.time.monotonic()
     for name, page in pages.items():
-        cache.put(("http", "h", name), Page(page.version, now, page.body, page.content_type))
+        cache.put(("http", "h", name), Page(page.version, now, page.body))
         if name == "b":
             assert cache.get(("http", "h", "a"), "v") is not None  # a is now the most recent
     assert cache.size_bytes == 20
@@ -156,7 +156,7 @@ def test_the_cache_keeps_at_most_its_bytes_least_recently_used_first() -> None:
     assert cache.get(("http", "h", "c"), "v") is not None
     assert cache.get(("http", "h", "c"), "other version") is None
     assert cache.size_bytes == 10
-    cache.put(("http", "h", "big"), Page("v", now, b"x" * 26, "application/json"))
+    cache.put(("http", "h", "big"), Page("v", now, b"x" * 26))
     assert cache.get(("http", "h", "big"), "v") is None
 
 
