@@ -16,10 +16,8 @@ import csv
 import math
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -28,15 +26,9 @@ from urllib.parse import urlencode, urlparse
 import httpx
 import pytest
 
+from tests.ops.server_process import SERVICE_VARS, free_port, wait_live
+
 pytestmark = pytest.mark.slow
-
-SERVICE_VARS = ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "OPENSEARCH_URL", "QDRANT_URL")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _learn(*args: str, env: dict[str, str]) -> None:
@@ -58,21 +50,13 @@ def live_api(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
     _learn("migrate", env=env)
     _learn("taxonomy", "load", env=env)
     _learn("etl", "run", "ocw", "--source", str(shared_dir / "data" / "ocw_site"), env=env)
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "learn.cli.main", "serve", "--port", str(port)], env=env
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                httpx.get(f"{base}/health/liveness/", timeout=5)
-                break
-            except httpx.TransportError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.3)
+        wait_live(base, server)
         yield base
     finally:
         server.terminate()

@@ -7,7 +7,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -33,6 +33,25 @@ def embedded_env(var_dir: Path, **extra: str) -> dict[str, str]:
     return env
 
 
+def wait_live(
+    base: str,
+    server: subprocess.Popen[bytes],
+    seconds: float = 60.0,
+    detail: Callable[[], str] = lambda: "",
+) -> None:
+    """Until ``base`` answers its liveness probe; fails (with ``detail()``) if the server exits
+    or ``seconds`` pass first."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            httpx.get(f"{base}/health/liveness/", timeout=5)
+            return
+        except httpx.TransportError:
+            assert server.poll() is None, f"the server exited {detail()}"
+            assert time.monotonic() < deadline, f"the server did not answer {detail()}"
+            time.sleep(0.3)
+
+
 @contextmanager
 def serving(env: dict[str, str], *args: str) -> Iterator[str]:
     """Migrate the embedded database, serve, wait for liveness; yield the base URL."""
@@ -50,16 +69,7 @@ def serving(env: dict[str, str], *args: str) -> Iterator[str]:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                httpx.get(f"{base}/health/liveness/", timeout=5)
-                break
-            except httpx.TransportError:
-                assert server.poll() is None, "the server exited"
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.3)
+        wait_live(base, server)
         yield base
     finally:
         server.terminate()

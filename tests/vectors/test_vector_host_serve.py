@@ -22,7 +22,7 @@ import pytest
 from learn.vectors.store import VectorStoreUnavailable
 from learn.vectors.store.edge import EdgeStore
 from learn.vectors.store.hosted import HostedStore
-from tests.ops.server_process import embedded_env, free_port, learn_command
+from tests.ops.server_process import embedded_env, free_port, learn_command, wait_live
 
 SEARCH = "/api/v1/learning_resources_search/"
 DEADLINE = 90.0
@@ -63,15 +63,7 @@ def served(
         )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                httpx.get(f"{base}/health/liveness/", timeout=5)
-                break
-            except httpx.TransportError:
-                assert server.poll() is None, log.read_text()[-4000:]
-                assert time.monotonic() < deadline, log.read_text()[-4000:]
-                time.sleep(0.3)
+        wait_live(base, server, DEADLINE, lambda: log.read_text()[-4000:])
         yield base, server, var / "vectors" / "learn.sock"
     finally:
         server.send_signal(signal.SIGTERM)
