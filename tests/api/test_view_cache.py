@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection
 from django.test.utils import CaptureQueriesContext
 from factories import Catalog
 from rest_framework.test import APIClient
@@ -14,6 +15,7 @@ from rest_framework.test import APIClient
 from learn.api import view_cache as view_cache_module
 from learn.api.view_cache import Page, ViewCache, view_cache
 from learn.catalog import hooks
+from learn.catalog import version as catalog_version
 from learn.catalog.models import CatalogVersion, LearningResource, Topic
 from learn.config.env import get_env
 
@@ -200,3 +202,29 @@ def test_a_page_from_the_cache_still_carries_its_data(catalog: Catalog, api: API
     for response in (first, again):
         assert response.data["resource_type"] == "course"
         assert response.data["title"] == course.title
+
+
+def test_a_bump_the_database_refuses_is_logged_and_the_write_stands(
+    catalog: Catalog,
+    api: APIClient,
+    retitle: Callable[..., None],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The version moves on after the writer's commit: if the database refuses that (a busy
+    SQLite), the write has committed and is kept, the writer is not failed, and the page it
+    changed is stale at most until the time limit."""
+    course = catalog["algorithms"]
+    url = f"{V1}/courses/{course.pk}/"
+    assert _titles(api, url) == [course.title]
+
+    def busy(*args: Any, **kwargs: Any) -> Any:
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(catalog_version.CatalogVersion.objects, "filter", busy)
+    with caplog.at_level(logging.WARNING, logger="learn.catalog.version"):
+        retitle(course, "Renamed while busy")
+    monkeypatch.undo()
+    assert "could not move the catalog version on" in caplog.text
+    assert LearningResource.objects.get(pk=course.pk).title == "Renamed while busy"
+    assert catalog_version.current() == "0"
